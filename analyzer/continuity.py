@@ -1,0 +1,299 @@
+"""Continuity checks: where a camera's video is missing, broken or not a real picture.
+
+Pure functions from timelines to findings (rules V1, V2 and V4 of RULES.md). Times inside a
+recording are seconds from its start; findings carry POSIX seconds (recording start + offset).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from analyzer.findings import Finding, FindingKind, Severity
+from analyzer.intervals import mask_intervals
+from analyzer.recording import CameraKind, RecordingInfo
+from analyzer.signals import FrameSignals, PacketTimeline
+from analyzer.thresholds import ContinuityThresholds
+
+
+def coverage_rule(kind: CameraKind) -> str:
+    """Missing time breaks V1 on a fixed camera and V4 on a handheld recorder."""
+    return "V4" if kind is CameraKind.HANDHELD else "V1"
+
+
+def _finding(
+    recording: RecordingInfo,
+    kind: FindingKind,
+    rule: str,
+    start_s: float,
+    end_s: float,
+    severity: Severity,
+    detail: str,
+    frame_s: float | None,
+) -> Finding:
+    """A finding inside `recording`, from offsets in seconds to POSIX times."""
+    return Finding(
+        kind=kind,
+        rule=rule,
+        camera=recording.camera,
+        start=recording.start + start_s,
+        end=recording.start + end_s,
+        severity=severity,
+        detail=detail,
+        recording_sha256=recording.sha256,
+        frame_time=None if frame_s is None else recording.start + frame_s,
+    )
+
+
+def segment_gaps(
+    recordings: Sequence[RecordingInfo], thresholds: ContinuityThresholds
+) -> list[Finding]:
+    """Missing time between consecutive files of one camera, and files that overlap.
+
+    `recordings` are one camera's readable files in any order. A gap runs from the end of the
+    video that actually decoded in one file to the start of the next; an overlap (the next file
+    starts well before the previous one ends) means the clock went back or footage is doubled.
+    """
+    ordered = sorted(recordings, key=lambda r: (r.start, r.end))
+    findings = []
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        # A truncated file's missing tail is its own decode_error finding; the gap to the next
+        # file starts where the file declared its end, so no second counts twice.
+        missing = after.start - before.end
+        if missing >= thresholds.segment_gap_s:
+            findings.append(
+                Finding(
+                    kind=FindingKind.COVERAGE_GAP,
+                    rule=coverage_rule(before.camera_kind),
+                    camera=before.camera,
+                    start=before.end,
+                    end=after.start,
+                    severity=Severity.HIGH,
+                    detail=f"{missing:.1f} s of no video between {_name(before)} and "
+                    f"{_name(after)}",
+                )
+            )
+        elif -missing >= thresholds.segment_overlap_s:
+            findings.append(
+                Finding(
+                    kind=FindingKind.TIMESTAMP_JUMP,
+                    rule="V2",
+                    camera=before.camera,
+                    start=after.start,
+                    end=before.end,
+                    severity=Severity.MEDIUM,
+                    detail=f"{_name(after)} starts {-missing:.1f} s before {_name(before)} ends: "
+                    "the recorder's clock went back or footage is duplicated",
+                    recording_sha256=after.sha256,
+                    frame_time=after.start,
+                )
+            )
+    return findings
+
+
+def _name(recording: RecordingInfo) -> str:
+    return recording.path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _frame_duration(packets: PacketTimeline, fps: float) -> float:
+    """The regular step between packets: the recording's rate, else the median step seen."""
+    if fps > 0:
+        return 1.0 / fps
+    rate = packets.typical_rate()
+    return 1.0 / rate if rate else 0.04
+
+
+def timestamp_jumps(
+    recording: RecordingInfo, packets: PacketTimeline, thresholds: ContinuityThresholds
+) -> list[Finding]:
+    """Forward jumps (missing time) and backward steps of the timestamps inside one file."""
+    if len(packets) < 2:
+        return []
+    frame_s = _frame_duration(packets, recording.fps)
+    steps = np.diff(packets.time)
+    findings = []
+    for i in np.flatnonzero(steps >= thresholds.timestamp_jump_s):
+        before, after = float(packets.time[i]), float(packets.time[i + 1])
+        missing_from = before + frame_s
+        findings.append(
+            _finding(
+                recording,
+                FindingKind.TIMESTAMP_JUMP,
+                coverage_rule(recording.camera_kind),
+                missing_from,
+                after,
+                Severity.HIGH,
+                f"timestamps jump forward {after - missing_from:.1f} s inside the file",
+                after,
+            )
+        )
+    # A step back of a frame or more cannot come from rounding; smaller ones are ignored.
+    for i in np.flatnonzero(steps <= -frame_s):
+        before, after = float(packets.time[i]), float(packets.time[i + 1])
+        findings.append(
+            _finding(
+                recording,
+                FindingKind.TIMESTAMP_JUMP,
+                "V2",
+                after,
+                before,
+                Severity.MEDIUM,
+                f"timestamps step back {before - after:.1f} s inside the file",
+                after,
+            )
+        )
+    return findings
+
+
+def dropped_frames(
+    recording: RecordingInfo, packets: PacketTimeline, thresholds: ContinuityThresholds
+) -> list[Finding]:
+    """Stretches where far fewer frames arrive than the nominal rate promises.
+
+    Counts packets per one-second bin; a bin below `dropped_frames_ratio` of the nominal rate
+    is starved. Bins touched by a timestamp jump are left to that finding, and the last,
+    partial bin is not judged.
+    """
+    if recording.fps <= 0 or len(packets) < 2:
+        return []
+    times = np.sort(packets.time)
+    start = float(times[0])
+    whole_bins = int((float(times[-1]) - start) // 1.0)
+    if whole_bins < 1:
+        return []
+    counts = np.bincount(((times - start) // 1.0).astype(np.int64), minlength=whole_bins + 1)
+    counts = counts[:whole_bins]
+    starved = counts < thresholds.dropped_frames_ratio * recording.fps
+    steps = np.diff(times)
+    for i in np.flatnonzero(steps >= thresholds.timestamp_jump_s):
+        first = int((times[i] - start) // 1.0)
+        last = int((times[i + 1] - start) // 1.0)
+        starved[first : last + 1] = False
+    bin_starts = start + np.arange(whole_bins, dtype=np.float64)
+    return [
+        _finding(
+            recording,
+            FindingKind.DROPPED_FRAMES,
+            "V2",
+            interval.start,
+            interval.end,
+            Severity.MEDIUM,
+            f"{int(counts[interval.first : interval.last + 1].sum())} frames in "
+            f"{interval.duration_s:.0f} s where {recording.fps:g} fps were expected",
+            interval.start,
+        )
+        for interval in mask_intervals(
+            bin_starts, bin_starts + 1.0, starved, thresholds.dropped_frames_min_s
+        )
+    ]
+
+
+def _stretch_ends(signals: FrameSignals, decoded_to_s: float) -> np.ndarray:
+    """(n,) time until which each analysed frame is the latest evidence: the next frame's time,
+    and for the last one the end of decoding."""
+    return np.append(signals.time[1:], max(decoded_to_s, float(signals.time[-1])))
+
+
+def picture_problems(
+    recording: RecordingInfo,
+    signals: FrameSignals,
+    decoded_to_s: float,
+    thresholds: ContinuityThresholds,
+) -> list[Finding]:
+    """Black or blank stretches and frozen stretches of one recording (V2).
+
+    A frozen stretch starts at the last frame that still changed (its picture is what stays
+    on screen) and ends at the first frame that changes again. A stretch that is blank is
+    reported as black only, since a black picture is trivially also unchanged.
+    """
+    if len(signals) == 0:
+        return []
+    ends = _stretch_ends(signals, decoded_to_s)
+    blank = signals.uniform >= thresholds.blank_uniform_fraction
+    findings = []
+    for interval in mask_intervals(signals.time, ends, blank, thresholds.black_min_s):
+        mean_luma = float(signals.luma[interval.first : interval.last + 1].mean())
+        what = "black" if mean_luma <= thresholds.black_max_luma else "blank (one flat colour)"
+        findings.append(
+            _finding(
+                recording,
+                FindingKind.BLACK_VIDEO,
+                "V2",
+                interval.start,
+                interval.end,
+                Severity.HIGH,
+                f"{what} picture for {interval.duration_s:.1f} s (mean luma {mean_luma:.0f})",
+                interval.start,
+            )
+        )
+    unchanged = (signals.change < thresholds.frozen_max_change) & ~blank
+    # The frozen picture is the one shown by the frame before the first unchanged one.
+    starts = np.append(signals.time[:1], signals.time[:-1])
+    for interval in mask_intervals(starts, ends, unchanged, thresholds.frozen_min_s):
+        findings.append(
+            _finding(
+                recording,
+                FindingKind.FROZEN_VIDEO,
+                "V2",
+                interval.start,
+                interval.end,
+                Severity.HIGH,
+                f"picture frozen for {interval.duration_s:.1f} s",
+                interval.start,
+            )
+        )
+    return findings
+
+
+def truncation(
+    recording: RecordingInfo, decoded_to_s: float, thresholds: ContinuityThresholds
+) -> list[Finding]:
+    """The tail of a file that declares more video than decodes (a cut or corrupt copy)."""
+    missing = recording.duration_s - decoded_to_s
+    if missing < thresholds.segment_gap_s:
+        return []
+    return [
+        _finding(
+            recording,
+            FindingKind.DECODE_ERROR,
+            "V2",
+            decoded_to_s,
+            recording.duration_s,
+            Severity.HIGH,
+            f"file declares {recording.duration_s:.1f} s but decodes only to "
+            f"{decoded_to_s:.1f} s ({recording.decode_errors} decoder errors): truncated or "
+            "corrupt",
+            max(0.0, decoded_to_s - 0.5),
+        )
+    ]
+
+
+def unreadable(*, path: str, camera: str, sha256: str | None, at: float, reason: str) -> Finding:
+    """A file that could not be analysed at all: its time is not coverage (V2)."""
+    return Finding(
+        kind=FindingKind.UNREADABLE_RECORDING,
+        rule="V2",
+        camera=camera,
+        start=at,
+        end=at,
+        severity=Severity.HIGH,
+        detail=reason,
+        recording_sha256=sha256,
+    )
+
+
+def recording_problems(
+    recording: RecordingInfo,
+    packets: PacketTimeline,
+    signals: FrameSignals,
+    thresholds: ContinuityThresholds,
+) -> list[Finding]:
+    """Every continuity finding inside one readable recording."""
+    decoded_to_s = recording.decoded_to - recording.start
+    return [
+        *timestamp_jumps(recording, packets, thresholds),
+        *dropped_frames(recording, packets, thresholds),
+        *picture_problems(recording, signals, decoded_to_s, thresholds),
+        *truncation(recording, decoded_to_s, thresholds),
+    ]

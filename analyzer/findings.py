@@ -1,0 +1,84 @@
+"""The finding: one violation or continuity problem, with the time span it covers."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class FindingKind(StrEnum):
+    """What went wrong. Later analyses add kinds; a kind's meaning never changes."""
+
+    COVERAGE_GAP = "coverage_gap"
+    TIMESTAMP_JUMP = "timestamp_jump"
+    DROPPED_FRAMES = "dropped_frames"
+    FROZEN_VIDEO = "frozen_video"
+    BLACK_VIDEO = "black_video"
+    DECODE_ERROR = "decode_error"
+    UNREADABLE_RECORDING = "unreadable_recording"
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """People and bundles seen during a finding (None where not measured)."""
+
+    persons_min: int | None = None
+    persons_max: int | None = None
+    bundles_min: int | None = None
+    bundles_expected: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One finding on one camera.
+
+    Times are POSIX seconds (UTC); they become ISO-8601 with the site's offset only at the edges.
+    `frame_time` is when a representative frame can be grabbed (None where no picture exists,
+    e.g. inside a gap); `frame` is the JPEG written for it by the pipeline.
+    """
+
+    kind: FindingKind
+    rule: str
+    camera: str
+    start: float
+    end: float
+    severity: Severity
+    detail: str
+    recording_sha256: str | None = None
+    counts: Counts | None = None
+    custody_event: str | None = None
+    custody_leg: str | None = None
+    frame_time: float | None = None
+    frame: str | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"finding ends before it starts: {self.start} > {self.end}")
+
+    @property
+    def duration_s(self) -> float:
+        return self.end - self.start
+
+    @property
+    def id(self) -> str:
+        """Stable identity: the same problem found again by a re-scan gets the same id."""
+        key = "|".join(
+            (
+                self.kind.value,
+                self.rule,
+                self.camera,
+                self.recording_sha256 or "",
+                f"{self.start:.3f}",
+                f"{self.end:.3f}",
+                self.custody_leg or "",
+            )
+        )
+        return hashlib.sha256(key.encode()).hexdigest()[:20]

@@ -1,0 +1,82 @@
+"""Per-recording timelines the media layer measures and the continuity checks read.
+
+Both are dataclasses of parallel numpy arrays, one row per packet or per analysed frame, checked
+on construction so that every later stage can trust their shapes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+
+
+def _check_same_length(**arrays: np.ndarray) -> None:
+    lengths = {name: a.shape for name, a in arrays.items()}
+    if len(set(lengths.values())) > 1 or any(a.ndim != 1 for a in arrays.values()):
+        raise ValueError(f"arrays must be 1-d and of equal length, got {lengths}")
+
+
+@dataclass(frozen=True)
+class PacketTimeline:
+    """Video packets of one recording in decode order, read without decoding.
+
+    time: (n,) seconds from the recording's start (decode timestamps where the container has
+    them, presentation timestamps otherwise); keyframe: (n,) bool; size: (n,) bytes.
+    """
+
+    time: FloatArray
+    keyframe: BoolArray
+    size: IntArray
+
+    def __post_init__(self) -> None:
+        _check_same_length(time=self.time, keyframe=self.keyframe, size=self.size)
+
+    def __len__(self) -> int:
+        return int(self.time.shape[0])
+
+    def typical_rate(self) -> float | None:
+        """Frames per second from the median step between packets, or None with too few.
+
+        Unlike the container's average rate, it is not dragged down by a hole in the
+        timestamps, and for variable-frame-rate video it is the rate most frames arrive at.
+        """
+        steps = np.diff(np.sort(self.time))
+        steps = steps[steps > 0]
+        if steps.size < 2:
+            return None
+        return float(1.0 / np.median(steps))
+
+
+@dataclass(frozen=True)
+class FrameSignals:
+    """Cheap picture measurements of the analysed frames of one recording.
+
+    time: (n,) presentation time in seconds from the recording's start, increasing;
+    luma: (n,) mean brightness 0-255; uniform: (n,) fraction of pixels within a few levels of
+    the frame's median (1.0 for a blank picture); change: (n,) mean absolute difference to the
+    previous analysed frame in 0-255 levels on a small grey thumbnail (inf for the first frame).
+    """
+
+    time: FloatArray
+    luma: FloatArray
+    uniform: FloatArray
+    change: FloatArray
+
+    def __post_init__(self) -> None:
+        _check_same_length(time=self.time, luma=self.luma, uniform=self.uniform, change=self.change)
+        if self.time.size > 1 and np.any(np.diff(self.time) <= 0):
+            raise ValueError("frame times must increase")
+
+    def __len__(self) -> int:
+        return int(self.time.shape[0])
+
+    @classmethod
+    def empty(cls) -> FrameSignals:
+        nothing = np.zeros(0, dtype=np.float64)
+        return cls(nothing, nothing.copy(), nothing.copy(), nothing.copy())

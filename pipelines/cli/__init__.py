@@ -1,0 +1,48 @@
+"""The `vaultwatch` command line. Each subcommand lives in its own module here."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from pipelines.cli import scan
+from pipelines.cli.common import UsageError
+
+COMMANDS = (scan,)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vaultwatch",
+        description="Check surveillance video of secret exam papers against the custody rules.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debugging detail")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        command.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the process exit code (0 ran, 2 bad usage or input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="vaultwatch: %(message)s",
+        stream=sys.stderr,
+    )
+    # Schema migrations are routine; their step-by-step log is noise on every command.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        code: int = args.run(args)
+    except UsageError as exc:
+        sys.stderr.write(f"vaultwatch: error: {exc}\n")
+        return 2
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Options and helpers several subcommands share."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from analyzer.wallclock import time_zone
+from pipelines.site import Site, SiteError, load_site
+
+
+class UsageError(Exception):
+    """Bad options or input that cannot be read at all: one line, exit code 2."""
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy URL of the findings store (default: $VAULTWATCH_DB, else a SQLite "
+        "file in $VAULTWATCH_HOME)",
+    )
+
+
+def add_site_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--site", type=Path, metavar="SITE.yaml", help="site file")
+    parser.add_argument(
+        "--tz",
+        metavar="ZONE",
+        help="IANA time zone of the site's wall clock (default: the site file's, else this "
+        "machine's)",
+    )
+
+
+def site_and_zone(args: argparse.Namespace) -> tuple[Site, tzinfo]:
+    try:
+        site = load_site(args.site) if args.site is not None else Site()
+    except SiteError as exc:
+        raise UsageError(str(exc)) from exc
+    try:
+        zone = time_zone(args.tz if args.tz is not None else site.timezone)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    return site, zone
+
+
+def parse_time(text: str, zone: tzinfo, option: str) -> float:
+    """POSIX seconds of an ISO-8601 time; a time without offset is read in `zone`."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise UsageError(f"{option} {text!r} is not an ISO-8601 time") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.timestamp()

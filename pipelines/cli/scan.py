@@ -1,0 +1,133 @@
+"""`vaultwatch scan PATH...`: analyse recordings, store and print the findings."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+from tqdm import tqdm
+
+from analyzer import ANALYZER_VERSION
+from analyzer.recording import CameraKind
+from pipelines import ingest, scan
+from pipelines.cli.common import (
+    UsageError,
+    add_db_option,
+    add_site_options,
+    parse_time,
+    site_and_zone,
+)
+from pipelines.document import findings_document, write_document
+from pipelines.frames import attach_frames
+from pipelines.store import default_db_url, open_store, save_scan_results
+from pipelines.store.urls import vaultwatch_home
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "scan",
+        help="find continuity problems in recordings",
+        description="Analyse video files or folders of them. Files of one camera are ordered "
+        "by their start time and checked for missing time between and inside them, frozen, "
+        "black and undecodable stretches.",
+    )
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="file or folder")
+    parser.add_argument("--camera", metavar="ID", help="camera id of all the files given")
+    parser.add_argument(
+        "--kind", choices=[k.value for k in CameraKind], help="camera kind (default fixed)"
+    )
+    parser.add_argument("--room", metavar="ID", help="room the camera watches")
+    parser.add_argument(
+        "--start",
+        metavar="ISO",
+        help="wall-clock start of the recording (one file only); without an offset it is "
+        "read in the site's time zone",
+    )
+    add_site_options(parser)
+    add_db_option(parser)
+    parser.add_argument("--json", type=Path, metavar="OUT.json", help="write the findings here")
+    parser.add_argument(
+        "--analysis-fps",
+        type=float,
+        default=5.0,
+        help="pictures a second the picture checks look at (default 5)",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    site, zone = site_and_zone(args)
+    if args.analysis_fps <= 0:
+        raise UsageError("--analysis-fps must be positive")
+    discovery = ingest.discover(args.paths)
+    for problem in discovery.problems:
+        sys.stderr.write(f"vaultwatch: {problem}\n")
+    if args.start is not None and len(discovery.files) != 1:
+        raise UsageError("--start names the start of one recording; give exactly one file")
+    if not discovery.files:
+        raise UsageError("no video files to scan")
+    options = scan.ScanOptions(
+        site=site,
+        zone=zone,
+        camera=args.camera,
+        camera_kind=CameraKind(args.kind) if args.kind else None,
+        room=args.room,
+        start=None if args.start is None else parse_time(args.start, zone, "--start"),
+        analysis_every_s=1.0 / args.analysis_fps,
+    )
+    db_url = args.db or default_db_url()
+    try:
+        engine = open_store(db_url)
+    except (SQLAlchemyError, OSError, ValueError) as exc:
+        raise UsageError(f"cannot open the findings store {db_url}: {exc}") from exc
+
+    try:
+        result = _scan_with_progress(discovery.files, options)
+        findings = attach_frames(result.findings, result.recordings, vaultwatch_home() / "frames")
+        with Session(engine) as session:
+            summary = save_scan_results(
+                session,
+                recordings=result.recordings,
+                findings=findings,
+                analyzer_version=ANALYZER_VERSION,
+                params=_params(args),
+            )
+    finally:
+        engine.dispose()
+    if args.json is not None:
+        write_document(findings_document(result.recordings, findings, zone), args.json)
+    by_kind = Counter(f.kind.value for f in findings)
+    sys.stdout.write(
+        f"{len(result.recordings)} recordings, {len(findings)} findings"
+        + "".join(f"\n  {kind}: {n}" for kind, n in sorted(by_kind.items()))
+        + f"\nstored as scan {summary.scan_id}: {summary.findings_new} new findings, "
+        f"{summary.findings_known} already known\n"
+    )
+    # Paths that gave nothing are bad input even when the rest was scanned.
+    return 2 if discovery.problems else 0
+
+
+def _scan_with_progress(files: list[Path], options: scan.ScanOptions) -> scan.ScanResult:
+    if not sys.stderr.isatty():
+        return scan.scan_files(files, options)
+    with tqdm(desc="scanning", unit="s video", unit_scale=True, file=sys.stderr) as bar:
+        return scan.scan_files(files, options, progress=bar.update)
+
+
+def _params(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "command": "scan",
+        "paths": [str(p) for p in args.paths],
+        "camera": args.camera,
+        "kind": args.kind,
+        "room": args.room,
+        "start": args.start,
+        "site": None if args.site is None else str(args.site),
+        "tz": args.tz,
+        "analysis_fps": args.analysis_fps,
+    }

@@ -1,0 +1,88 @@
+"""Finding the recordings a scan was given, fingerprinting them and placing them in time."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from analyzer.recording import StartSource
+from analyzer.wallclock import start_from_file_name, start_from_pattern
+from pipelines.media import VIDEO_SUFFIXES
+from pipelines.site import Camera
+
+_HASH_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    """The video files found under the given paths, and the paths that gave none."""
+
+    files: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def discover(paths: list[Path]) -> Discovery:
+    """Expand folders (recursively, video file suffixes only) and keep files as given.
+
+    A file named explicitly is always analysed, whatever its suffix: if it is not video the
+    scan reports it as unreadable rather than skipping it silently.
+    """
+    files: list[Path] = []
+    problems: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES and not p.name.startswith(".")
+            )
+            if not found:
+                problems.append(f"{path}: folder holds no video files")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        elif path.exists():
+            problems.append(f"{path}: not a regular file or folder")
+        else:
+            problems.append(f"{path}: no such file or folder")
+    unique = list(dict.fromkeys(p.resolve() for p in files))
+    return Discovery(unique, problems)
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file's bytes, streamed (the original is opened read-only)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as original:
+        while chunk := original.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def resolve_start(
+    path: Path,
+    *,
+    camera: Camera | None,
+    option_start: float | None,
+    creation_time: datetime | None,
+    duration_s: float,
+    zone: tzinfo,
+) -> tuple[float, StartSource]:
+    """The wall-clock start of a recording and where it came from, most trusted source first:
+    the camera's file pattern, the `--start` option, a time stamp in the file name, the
+    container's creation time, and last the file's modification time (taken as the moment
+    recording ended, as when a recorder closes the file)."""
+    if camera is not None and camera.pattern is not None and camera.time_format is not None:
+        start = start_from_pattern(path.name, camera.pattern, camera.time_format, zone)
+        if start is not None:
+            return start, StartSource.SITE_PATTERN
+    if option_start is not None:
+        return option_start, StartSource.OPTION
+    start = start_from_file_name(path.name, zone)
+    if start is not None:
+        return start, StartSource.FILE_NAME
+    if creation_time is not None:
+        return creation_time.timestamp(), StartSource.CREATION_TIME
+    return os.stat(path).st_mtime - duration_s, StartSource.FILE_MTIME

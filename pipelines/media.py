@@ -1,0 +1,335 @@
+"""The one module that opens video: probing, demuxing and decoding through PyAV.
+
+Everything else receives numpy arrays with timestamps. Times handed out are seconds from the
+start of the video stream, taken from presentation timestamps (never from frame indices), so
+variable-frame-rate phone clips come out right. Originals are opened read-only by FFmpeg and are
+never written.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import cast
+
+import av
+import av.error
+import numpy as np
+import numpy.typing as npt
+
+from analyzer.signals import PacketTimeline
+
+log = logging.getLogger(__name__)
+
+VIDEO_SUFFIXES = frozenset(
+    {
+        ".mp4",
+        ".m4v",
+        ".mov",
+        ".mkv",
+        ".avi",
+        ".ts",
+        ".m2ts",
+        ".mts",
+        ".dav",
+        ".3gp",
+        ".flv",
+        ".webm",
+        ".mpg",
+        ".mpeg",
+        ".h264",
+        ".264",
+        ".h265",
+        ".265",
+    }
+)
+
+# FFmpeg is chatty about every damaged packet; the count of errors is what we report.
+av.logging.set_level(av.logging.FATAL)
+
+
+class UnreadableMedia(Exception):
+    """The file cannot be analysed at all; the message says why in one line."""
+
+
+class PixelFormat(StrEnum):
+    GRAY = "gray"
+    BGR = "bgr24"
+
+
+@dataclass(frozen=True, slots=True)
+class VideoInfo:
+    """What the container says about a recording's video stream.
+
+    width/height are as displayed, i.e. swapped when `rotation` is 90 or 270 degrees.
+    """
+
+    container: str
+    codec: str
+    width: int
+    height: int
+    rotation: int
+    fps: float
+    duration_s: float
+    creation_time: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedFrame:
+    """A decoded picture. time: seconds from stream start; image: (h, w) gray or (h, w, 3) BGR."""
+
+    time: float
+    image: npt.NDArray[np.uint8]
+
+
+@dataclass(slots=True)
+class DecodeStats:
+    """Filled in while frames are decoded: how far decoding got and what failed on the way."""
+
+    decoded_to_s: float = 0.0
+    frames: int = 0
+    errors: int = 0
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    if not path.is_file():
+        raise UnreadableMedia(f"{path}: not a file")
+    if path.stat().st_size == 0:
+        raise UnreadableMedia(f"{path}: empty file")
+    try:
+        return av.open(str(path), mode="r")
+    except av.error.FFmpegError as exc:
+        raise UnreadableMedia(f"{path}: not a readable video container ({_reason(exc)})") from exc
+
+
+def _reason(exc: av.error.FFmpegError) -> str:
+    text = exc.strerror or type(exc).__name__
+    if "moov atom not found" in str(exc).lower():
+        return "MP4 index (moov atom) missing, the recording was not finalised"
+    return str(text)
+
+
+def _video_stream(container: av.container.InputContainer, path: Path) -> av.VideoStream:
+    if not container.streams.video:
+        raise UnreadableMedia(f"{path}: no video stream")
+    return container.streams.video[0]
+
+
+def _stream_origin(stream: av.VideoStream) -> float:
+    """Seconds of the stream's first timestamp; all times we hand out are relative to it."""
+    if stream.start_time is None or stream.time_base is None:
+        return 0.0
+    return float(stream.start_time * stream.time_base)
+
+
+def _nominal_fps(stream: av.VideoStream) -> float:
+    for rate in (stream.average_rate, stream.guessed_rate, stream.base_rate):
+        if rate is not None and 0 < float(rate) < 1000:
+            return float(rate)
+    return 0.0
+
+
+def _duration_s(container: av.container.InputContainer, stream: av.VideoStream) -> float:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / av.time_base
+    return 0.0
+
+
+def _creation_time(
+    container: av.container.InputContainer, stream: av.VideoStream
+) -> datetime | None:
+    for metadata in (container.metadata, stream.metadata):
+        text = metadata.get("creation_time")
+        if text:
+            try:
+                return datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError:
+                log.warning("ignoring unparseable creation_time %r", text)
+    return None
+
+
+def probe(path: Path) -> VideoInfo:
+    """Read container metadata and decode the first picture to prove the file is usable.
+
+    Raises UnreadableMedia for an empty file, a file that is not video, an MP4 without its index
+    or a stream in which no frame decodes.
+    """
+    with _open(path) as container:
+        stream = _video_stream(container, path)
+        first = next(_decoded(container, stream, DecodeStats()), None)
+        if first is None:
+            raise UnreadableMedia(f"{path}: no frame of the video stream decodes")
+        rotation = _rotation(first)
+        width, height = first.width, first.height
+        if rotation in (90, 270):
+            width, height = height, width
+        return VideoInfo(
+            container=container.format.name,
+            codec=stream.codec_context.name,
+            width=width,
+            height=height,
+            rotation=rotation,
+            fps=_nominal_fps(stream),
+            duration_s=_duration_s(container, stream),
+            creation_time=_creation_time(container, stream),
+        )
+
+
+def read_packets(path: Path) -> PacketTimeline:
+    """Timestamps, keyframe flags and sizes of every video packet, without decoding.
+
+    Uses decode timestamps where present: in decode order they must only increase, so a step
+    back is visible; B-frame reordering would hide it in presentation timestamps.
+    """
+    with _open(path) as container:
+        stream = _video_stream(container, path)
+        origin = _stream_origin(stream)
+        times: list[float] = []
+        keys: list[bool] = []
+        sizes: list[int] = []
+        try:
+            for packet in container.demux(stream):
+                stamp = packet.dts if packet.dts is not None else packet.pts
+                if packet.size == 0 or stamp is None or packet.time_base is None:
+                    continue
+                times.append(float(stamp * packet.time_base) - origin)
+                keys.append(bool(packet.is_keyframe))
+                sizes.append(packet.size)
+        except av.error.FFmpegError as exc:
+            # A damaged tail ends demuxing; what was read before it still counts.
+            log.warning("%s: demuxing stopped early: %s", path, _reason(exc))
+    return PacketTimeline(
+        np.asarray(times, np.float64), np.asarray(keys, np.bool_), np.asarray(sizes, np.int64)
+    )
+
+
+def _rotation(frame: av.VideoFrame) -> int:
+    """Clockwise degrees the picture must be turned to display upright (0, 90, 180 or 270)."""
+    # PyAV reports the display matrix angle counter-clockwise; displays turn the other way.
+    return int(round(-frame.rotation / 90.0)) % 4 * 90
+
+
+def _decoded(
+    container: av.container.InputContainer, stream: av.VideoStream, stats: DecodeStats
+) -> Iterator[av.VideoFrame]:
+    """Decode every frame, counting damaged packets instead of stopping at the first one."""
+    demuxed = container.demux(stream)
+    while True:
+        try:
+            packet = next(demuxed)
+        except StopIteration:
+            return
+        except av.error.FFmpegError as exc:
+            stats.errors += 1
+            log.warning("demuxing stopped early: %s", _reason(exc))
+            # Frames already inside the decoder are still good: drain them.
+            try:
+                yield from stream.codec_context.decode(None)
+            except av.error.FFmpegError:
+                stats.errors += 1
+            return
+        try:
+            frames = packet.decode()
+        except av.error.FFmpegError:
+            stats.errors += 1
+            continue
+        for frame in frames:
+            if frame.is_corrupt:
+                stats.errors += 1
+            yield frame
+
+
+def iter_frames(
+    path: Path,
+    *,
+    every_s: float,
+    pixel_format: PixelFormat,
+    width: int | None = None,
+    stats: DecodeStats | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> Iterator[DecodedFrame]:
+    """Decode `path` and yield one picture per `every_s` seconds of presentation time.
+
+    Every frame is decoded (inter-coded video needs it) but only the sampled ones are converted,
+    which is where the cost lies. `width` scales the picture (height keeps the aspect ratio);
+    rotation metadata is applied. `stats` is updated as decoding goes, so after the iterator is
+    exhausted it says how far the file decoded and how many packets failed. `progress` receives
+    the time of each sampled frame.
+    """
+    stats = stats if stats is not None else DecodeStats()
+    with _open(path) as container:
+        stream = _video_stream(container, path)
+        # No frame threading: it hides decoder errors and drops the frames still in flight
+        # when a truncated file ends, and both must be reported. Parallelism comes from
+        # overlapping decoding with analysis instead.
+        origin = _stream_origin(stream)
+        frame_s = 1.0 / (_nominal_fps(stream) or 25.0)
+        next_sample = -np.inf
+        last_time = -np.inf
+        for frame in _decoded(container, stream, stats):
+            if frame.pts is None or frame.time_base is None:
+                stats.errors += 1
+                continue
+            time = float(frame.pts * frame.time_base) - origin
+            if time <= last_time:
+                # A repeated or backward timestamp: the packet timeline reports it; a picture
+                # sequence must stay in order.
+                continue
+            last_time = time
+            duration = float(frame.duration * frame.time_base) if frame.duration else frame_s
+            stats.frames += 1
+            stats.decoded_to_s = max(stats.decoded_to_s, time + duration)
+            if time + 1e-6 < next_sample:
+                continue
+            # Stay on the sampling grid; after a hole in the video, restart it here.
+            next_sample = next_sample + every_s if time < next_sample + every_s else time + every_s
+            yield DecodedFrame(time, _convert(frame, pixel_format, width))
+            if progress is not None:
+                progress(time)
+
+
+def _convert(
+    frame: av.VideoFrame, pixel_format: PixelFormat, width: int | None
+) -> npt.NDArray[np.uint8]:
+    rotation = _rotation(frame)
+    turned = rotation in (90, 270)
+    display_width = frame.height if turned else frame.width
+    display_height = frame.width if turned else frame.height
+    if width is not None and width != display_width:
+        height = max(2, round(display_height * width / display_width))
+        out_w, out_h = (height, width) if turned else (width, height)
+        frame = frame.reformat(
+            width=out_w, height=out_h, format=pixel_format.value, interpolation="AREA"
+        )
+    # gray and bgr24 are both 8 bits a sample
+    image = cast(npt.NDArray[np.uint8], frame.to_ndarray(format=pixel_format.value))
+    if rotation:
+        # np.rot90 turns counter-clockwise; k=-1 is one clockwise quarter turn.
+        image = np.ascontiguousarray(np.rot90(image, k=-rotation // 90))
+    return image
+
+
+def frame_at(path: Path, time_s: float) -> npt.NDArray[np.uint8] | None:
+    """The BGR picture shown at `time_s` seconds from stream start, or None if none decodes.
+
+    Seeks to the keyframe before `time_s` and decodes forward, so it costs at most one GOP.
+    """
+    with _open(path) as container:
+        stream = _video_stream(container, path)
+        origin = _stream_origin(stream)
+        if stream.time_base is not None:
+            container.seek(int((time_s + origin) / stream.time_base), stream=stream, backward=True)
+        best: av.VideoFrame | None = None
+        for frame in _decoded(container, stream, DecodeStats()):
+            if frame.pts is None or frame.time_base is None:
+                continue
+            if float(frame.pts * frame.time_base) - origin > time_s + 1e-6 and best is not None:
+                break
+            best = frame
+        return None if best is None else _convert(best, PixelFormat.BGR, None)

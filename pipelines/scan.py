@@ -1,0 +1,227 @@
+"""`vaultwatch scan`: ingest recordings, measure them, and find continuity problems.
+
+The pipeline is I/O at the edges around the pure checks of `analyzer.continuity`: files are
+hashed and probed, packets read, sampled frames decoded to small grey pictures, and the
+resulting timelines handed to the checks, one camera at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from pathlib import Path
+
+import numpy as np
+
+from analyzer import continuity, picture
+from analyzer.findings import Finding
+from analyzer.recording import CameraKind, RecordingInfo
+from analyzer.signals import FrameSignals, PacketTimeline
+from analyzer.wallclock import start_from_file_name
+from pipelines import media
+from pipelines.ingest import resolve_start, sha256_file
+from pipelines.site import Camera, Site
+
+log = logging.getLogger(__name__)
+
+# Width of the grey thumbnails the picture checks look at: small enough to average away
+# sensor noise and cost little, large enough that an on-screen clock stays a small area.
+THUMBNAIL_WIDTH = 160
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """What the user told the scan about the files it is given."""
+
+    site: Site
+    zone: tzinfo
+    camera: str | None = None
+    camera_kind: CameraKind | None = None
+    room: str | None = None
+    start: float | None = None
+    analysis_every_s: float = 0.2
+
+
+@dataclass(frozen=True)
+class RecordingAnalysis:
+    """One readable recording with the timelines measured from it and its own findings."""
+
+    recording: RecordingInfo
+    packets: PacketTimeline
+    signals: FrameSignals
+    findings: list[Finding]
+
+
+@dataclass
+class ScanResult:
+    recordings: list[RecordingInfo] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+Progress = Callable[[float], None]
+"""Receives seconds of video analysed since the last call."""
+
+
+def camera_for(path: Path, options: ScanOptions) -> Camera:
+    """The camera a file belongs to: `--camera`, a site camera whose file pattern matches, or
+    else the name of the folder holding the file (NVR exports keep one folder per channel)."""
+    if options.camera is not None:
+        configured = options.site.camera(options.camera)
+        if configured is not None:
+            return (
+                configured
+                if options.camera_kind is None
+                else configured.model_copy(update={"kind": options.camera_kind})
+            )
+        return Camera(
+            id=options.camera,
+            kind=options.camera_kind or CameraKind.FIXED,
+            room=options.room,
+        )
+    matched = options.site.camera_for_file(path.name)
+    if matched is not None:
+        return matched
+    return Camera(
+        id=path.parent.name or "camera",
+        kind=options.camera_kind or CameraKind.FIXED,
+        room=options.room,
+    )
+
+
+def measure_signals(frames: Iterable[media.DecodedFrame]) -> FrameSignals:
+    """Brightness, blankness and change of each sampled grey picture, in time order."""
+    times, lumas, uniforms, changes = [], [], [], []
+    previous: np.ndarray | None = None
+    for frame in frames:
+        times.append(frame.time)
+        lumas.append(picture.luma(frame.image))
+        uniforms.append(picture.uniform_fraction(frame.image))
+        changes.append(np.inf if previous is None else picture.change(previous, frame.image))
+        previous = frame.image
+    return FrameSignals(*(np.asarray(a, np.float64) for a in (times, lumas, uniforms, changes)))
+
+
+def analyse_recording(
+    path: Path,
+    *,
+    sha256: str,
+    camera: Camera,
+    options: ScanOptions,
+    progress: Progress | None = None,
+) -> RecordingAnalysis:
+    """Probe, demux and decode one file and run the per-file continuity checks.
+
+    Raises media.UnreadableMedia when the file cannot be analysed at all.
+    """
+    info = media.probe(path)
+    start, start_source = resolve_start(
+        path,
+        camera=camera,
+        option_start=options.start,
+        creation_time=info.creation_time,
+        duration_s=info.duration_s,
+        zone=options.zone,
+    )
+    packets = media.read_packets(path)
+    stats = media.DecodeStats()
+    done = [0.0]
+
+    def advance(time_s: float) -> None:
+        if progress is not None and time_s > done[0]:
+            progress(time_s - done[0])
+            done[0] = time_s
+
+    signals = measure_signals(
+        media.iter_frames(
+            path,
+            every_s=options.analysis_every_s,
+            pixel_format=media.PixelFormat.GRAY,
+            width=THUMBNAIL_WIDTH,
+            stats=stats,
+            progress=advance,
+        )
+    )
+    # A container that declares no duration is as long as what decodes.
+    duration_s = info.duration_s if info.duration_s > 0 else stats.decoded_to_s
+    recording = RecordingInfo(
+        path=str(path),
+        sha256=sha256,
+        size_bytes=path.stat().st_size,
+        camera=camera.id,
+        camera_kind=camera.kind,
+        start=start,
+        start_source=start_source,
+        duration_s=duration_s,
+        fps=packets.typical_rate() or info.fps,
+        width=info.width,
+        height=info.height,
+        codec=info.codec,
+        container=info.container,
+        rotation=info.rotation,
+        decoded_to=start + stats.decoded_to_s,
+        decode_errors=stats.errors,
+    )
+    thresholds = options.site.thresholds.continuity
+    findings = continuity.recording_problems(recording, packets, signals, thresholds)
+    if progress is not None and duration_s > done[0]:
+        progress(duration_s - done[0])
+    return RecordingAnalysis(recording, packets, signals, findings)
+
+
+def scan_files(
+    files: list[Path], options: ScanOptions, progress: Progress | None = None
+) -> ScanResult:
+    """Analyse every file, then check each camera's files against each other.
+
+    A file that cannot be analysed becomes an `unreadable_recording` finding; the scan goes on.
+    """
+    result = ScanResult()
+    by_camera: dict[str, list[RecordingInfo]] = defaultdict(list)
+    for index, path in enumerate(files, 1):
+        camera = camera_for(path, options)
+        sha256 = sha256_file(path)
+        try:
+            analysis = analyse_recording(
+                path, sha256=sha256, camera=camera, options=options, progress=progress
+            )
+        except media.UnreadableMedia as exc:
+            log.warning("unreadable recording (%d/%d): %s", index, len(files), exc)
+            result.findings.append(_unreadable(path, camera, sha256, str(exc), options))
+            continue
+        log.info(
+            "scanned %s (%d/%d): %.1f s of video, %d findings",
+            path.name,
+            index,
+            len(files),
+            analysis.recording.duration_s,
+            len(analysis.findings),
+        )
+        result.recordings.append(analysis.recording)
+        result.findings.extend(analysis.findings)
+        by_camera[camera.id].append(analysis.recording)
+    for recordings in by_camera.values():
+        result.findings.extend(
+            continuity.segment_gaps(recordings, options.site.thresholds.continuity)
+        )
+    result.recordings.sort(key=lambda r: (r.camera, r.start))
+    result.findings.sort(key=lambda f: (f.camera, f.start, f.kind.value))
+    return result
+
+
+def _unreadable(
+    path: Path, camera: Camera, sha256: str, reason: str, options: ScanOptions
+) -> Finding:
+    # The file's time span is unknown; its name may still say when it began.
+    at = start_from_file_name(path.name, options.zone)
+    if at is None:
+        at = options.start if options.start is not None else path.stat().st_mtime
+    return continuity.unreadable(
+        path=str(path),
+        camera=camera.id,
+        sha256=None,
+        at=at,
+        reason=f"{reason} (sha256 {sha256})",
+    )

@@ -1,0 +1,155 @@
+"""The site file: rooms, cameras, how their files are named, and rule thresholds.
+
+A strict YAML document (unknown keys are errors, so a typo fails loudly instead of silently
+using a default). Example, with every key:
+
+    timezone: Asia/Shanghai          # IANA zone of the site's wall clock
+    rooms:
+      - id: vault-1
+        kind: vault                  # vault | duty | exam_office | distribution | other
+        name: 试卷保密室
+    cameras:
+      - id: vault-a
+        kind: fixed                  # fixed (CCTV) | handheld (phone, body-cam)
+        room: vault-1
+        # Regular expression that the whole file name must match; group `start` holds the
+        # wall-clock start, read with `time_format` (Python strptime).
+        file_pattern: 'ch01_(?P<start>\\d{14})_\\d{14}\\.mp4'
+        time_format: '%Y%m%d%H%M%S'
+    thresholds:
+      continuity:
+        frozen_min_s: 5
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from analyzer.recording import CameraKind
+from analyzer.thresholds import ContinuityThresholds
+
+
+class SiteError(ValueError):
+    """The site file cannot be used; the message names the file and the problem."""
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Identifier = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[\w.-]+$")]
+
+
+class RoomKind(StrEnum):
+    VAULT = "vault"
+    DUTY = "duty"
+    EXAM_OFFICE = "exam_office"
+    DISTRIBUTION = "distribution"
+    OTHER = "other"
+
+
+class Room(StrictModel):
+    id: Identifier
+    kind: RoomKind = RoomKind.OTHER
+    name: str = Field("", description="Name shown to people, e.g. 试卷保密室.")
+
+
+class Camera(StrictModel):
+    id: Identifier
+    kind: CameraKind = CameraKind.FIXED
+    room: Identifier | None = Field(None, description="Room a fixed camera watches.")
+    file_pattern: str | None = Field(
+        None,
+        description="Regular expression the whole file name matches; group `start` holds "
+        "the wall-clock start when `time_format` is set.",
+    )
+    time_format: str | None = Field(None, description="strptime format of group `start`.")
+
+    @field_validator("file_pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"file_pattern is not a regular expression: {exc}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _start_group_with_format(self) -> Camera:
+        if self.time_format is not None:
+            if self.file_pattern is None or "start" not in re.compile(self.file_pattern).groupindex:
+                raise ValueError("time_format needs a file_pattern with a group (?P<start>...)")
+        return self
+
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        return None if self.file_pattern is None else re.compile(self.file_pattern)
+
+
+class Thresholds(StrictModel):
+    continuity: ContinuityThresholds = ContinuityThresholds()
+
+
+class Site(StrictModel):
+    timezone: str | None = Field(None, description="IANA zone; the machine's zone if absent.")
+    rooms: list[Room] = []
+    cameras: list[Camera] = []
+    thresholds: Thresholds = Thresholds()
+
+    @model_validator(mode="after")
+    def _references(self) -> Site:
+        _unique("room", [room.id for room in self.rooms])
+        _unique("camera", [camera.id for camera in self.cameras])
+        rooms = {room.id for room in self.rooms}
+        for camera in self.cameras:
+            if camera.room is not None and camera.room not in rooms:
+                raise ValueError(f"camera {camera.id!r} names unknown room {camera.room!r}")
+        return self
+
+    def camera(self, camera_id: str) -> Camera | None:
+        return next((c for c in self.cameras if c.id == camera_id), None)
+
+    def camera_for_file(self, file_name: str) -> Camera | None:
+        """The first camera whose file pattern matches the whole file name."""
+        for camera in self.cameras:
+            pattern = camera.pattern
+            if pattern is not None and pattern.fullmatch(file_name):
+                return camera
+        return None
+
+
+def _unique(what: str, ids: list[str]) -> None:
+    seen = set()
+    for identifier in ids:
+        if identifier in seen:
+            raise ValueError(f"{what} id {identifier!r} appears twice")
+        seen.add(identifier)
+
+
+def load_site(path: Path) -> Site:
+    """Read and validate a site file. Raises SiteError with a readable reason."""
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SiteError(f"{path}: cannot read site file: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise SiteError(f"{path}: not valid YAML: {exc}") from exc
+    if document is None:
+        document = {}
+    if not isinstance(document, dict):
+        raise SiteError(f"{path}: a site file is a mapping of keys, got {type(document).__name__}")
+    try:
+        return Site.model_validate(document)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc']) or 'site'}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise SiteError(f"{path}: {problems}") from exc

@@ -1,0 +1,46 @@
+"""The findings store: recordings, scans and findings in SQLite or PostgreSQL.
+
+    engine = open_store(default_db_url())        # creates / migrates the schema
+    with Session(engine) as session:
+        summary = save_scan_results(session, recordings=..., findings=..., analyzer_version=...,
+                                    params={...})
+        findings = load_findings(session, camera="vault-1")
+
+The schema is owned by the Alembic migrations in `migrations/versions/`; `schema.py` must
+match them (a test compares the two). New revision:
+`alembic.command.revision(alembic_config(url=...), message=..., autogenerate=True)`.
+"""
+
+from pipelines.store.engine import (
+    UnsupportedDatabaseError,
+    alembic_config,
+    create_store_engine,
+    current_revision,
+    downgrade,
+    open_store,
+    upgrade,
+)
+from pipelines.store.findings import UnknownRecordingError, load_findings
+from pipelines.store.recordings import get_recording, load_recordings, recording_paths
+from pipelines.store.scans import ScanSummary, save_scan_results
+from pipelines.store.schema import ReviewState
+from pipelines.store.urls import default_db_url
+
+__all__ = [
+    "ReviewState",
+    "ScanSummary",
+    "UnknownRecordingError",
+    "UnsupportedDatabaseError",
+    "alembic_config",
+    "create_store_engine",
+    "current_revision",
+    "default_db_url",
+    "downgrade",
+    "get_recording",
+    "load_findings",
+    "load_recordings",
+    "open_store",
+    "recording_paths",
+    "save_scan_results",
+    "upgrade",
+]

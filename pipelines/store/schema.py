@@ -1,0 +1,162 @@
+"""The tables: recordings, the paths they were seen at, scans and findings.
+
+Enumerations (`FindingKind`, `Severity`, `CameraKind`, ...) are stored as their string values
+in plain string columns, not as database enums: analyses add kinds over time and a new kind
+must not need an `ALTER TYPE` on PostgreSQL. Times are stored twice where they come from
+POSIX floats: as UTC datetimes (`start`, `end`) for people and SQL, and as the exact floats
+(`start_s`, `end_s`) so the analyzer's values come back bit for bit (datetimes keep only
+microseconds). Changing anything here needs a new migration in `migrations/versions/`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from pipelines.store.columns import UTCDateTime, json_document
+
+# Fixed constraint names, so migrations can address (and SQLite batch mode can rebuild) them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class ReviewState(StrEnum):
+    """Where a person's review of a finding stands."""
+
+    OPEN = "open"
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class RecordingRow(Base):
+    """One original recording, identified by the SHA-256 of its bytes."""
+
+    __tablename__ = "recordings"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # The first path the file was seen at; later paths go to `recording_paths`.
+    path: Mapped[str] = mapped_column(Text)
+    # Recordings easily exceed 2 GiB.
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    camera: Mapped[str] = mapped_column(String(200))
+    camera_kind: Mapped[str] = mapped_column(String(32))
+    start: Mapped[datetime] = mapped_column(UTCDateTime())
+    start_s: Mapped[float] = mapped_column(Double())
+    start_source: Mapped[str] = mapped_column(String(32))
+    duration_s: Mapped[float] = mapped_column(Double())
+    fps: Mapped[float] = mapped_column(Double())
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    codec: Mapped[str] = mapped_column(String(64))
+    container: Mapped[str] = mapped_column(String(64))
+    rotation: Mapped[int] = mapped_column(Integer)
+    # POSIX seconds, like the analyzer's value.
+    decoded_to: Mapped[float] = mapped_column(Double())
+    decode_errors: Mapped[int] = mapped_column(Integer)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_recordings_camera_start", "camera", "start"),)
+
+
+class RecordingPathRow(Base):
+    """Every path a recording was seen at (the first one included), for the audit trail."""
+
+    __tablename__ = "recording_paths"
+
+    sha256: Mapped[str] = mapped_column(
+        String(64), ForeignKey("recordings.sha256"), primary_key=True
+    )
+    path: Mapped[str] = mapped_column(Text, primary_key=True)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ScanRow(Base):
+    """One saved scan: who ran what, when, and how much of it was new."""
+
+    __tablename__ = "scans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    analyzer_version: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The command and its parameters, as the caller describes them.
+    params: Mapped[dict[str, Any]] = mapped_column(json_document())
+    recordings_new: Mapped[int] = mapped_column(Integer, default=0)
+    recordings_known: Mapped[int] = mapped_column(Integer, default=0)
+    findings_new: Mapped[int] = mapped_column(Integer, default=0)
+    findings_known: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FindingRow(Base):
+    """One finding as produced by one analyzer version.
+
+    The key is (id, analyzer_version): `Finding.id` is stable across re-scans, and a new
+    analyzer version may legitimately report the same problem again.
+    """
+
+    __tablename__ = "findings"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    analyzer_version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    rule: Mapped[str] = mapped_column(String(200))
+    camera: Mapped[str] = mapped_column(String(200))
+    recording_sha256: Mapped[str | None] = mapped_column(
+        String(64), ForeignKey("recordings.sha256")
+    )
+    start: Mapped[datetime] = mapped_column(UTCDateTime())
+    end: Mapped[datetime] = mapped_column(UTCDateTime())
+    start_s: Mapped[float] = mapped_column(Double())
+    end_s: Mapped[float] = mapped_column(Double())
+    duration_s: Mapped[float] = mapped_column(Double())
+    severity: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(Text)
+    # `Counts` as an object of its fields; NULL when the finding has no counts at all.
+    counts: Mapped[dict[str, int | None] | None] = mapped_column(json_document())
+    custody_event: Mapped[str | None] = mapped_column(Text)
+    custody_leg: Mapped[str | None] = mapped_column(Text)
+    # POSIX seconds of the representative frame, like the analyzer's value.
+    frame_time: Mapped[float | None] = mapped_column(Double())
+    frame: Mapped[str | None] = mapped_column(Text)
+    scan_id: Mapped[int] = mapped_column(Integer, ForeignKey("scans.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    review_state: Mapped[str] = mapped_column(
+        String(16), default=ReviewState.OPEN.value, server_default=ReviewState.OPEN.value
+    )
+
+    __table_args__ = (
+        CheckConstraint("end_s >= start_s", name="end_after_start"),
+        CheckConstraint("review_state IN ('open', 'confirmed', 'dismissed')", name="review_state"),
+        # The findings list filters by camera, kind/rule or version and sorts by time.
+        Index("ix_findings_camera_start", "camera", "start"),
+        Index("ix_findings_kind_rule_start", "kind", "rule", "start"),
+        Index("ix_findings_analyzer_version_start", "analyzer_version", "start"),
+        Index("ix_findings_start", "start"),
+        Index("ix_findings_end", "end"),
+        # Foreign keys are not indexed automatically on PostgreSQL or SQLite.
+        Index("ix_findings_recording_sha256", "recording_sha256"),
+        Index("ix_findings_scan_id", "scan_id"),
+    )

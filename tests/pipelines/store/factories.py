@@ -1,0 +1,58 @@
+"""Test objects for the store: recordings and findings with awkward float times."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from typing import Any
+
+from analyzer.findings import Counts, Finding, FindingKind, Severity
+from analyzer.recording import CameraKind, RecordingInfo, StartSource
+
+# Not representable in whole microseconds: a datetime-only store would not round-trip these.
+T0 = 1_718_000_000.123_456_7
+
+
+def sha(name: str) -> str:
+    return hashlib.sha256(name.encode()).hexdigest()
+
+
+def make_recording(name: str = "rec-1", **overrides: Any) -> RecordingInfo:
+    recording = RecordingInfo(
+        path=f"/footage/{name}.mp4",
+        sha256=sha(name),
+        size_bytes=5_000_000_000,
+        camera="vault-1",
+        camera_kind=CameraKind.FIXED,
+        start=T0,
+        start_source=StartSource.FILE_NAME,
+        duration_s=600.040_000_1,
+        fps=29.97,
+        width=1920,
+        height=1080,
+        codec="h264",
+        container="mp4",
+        rotation=0,
+        decoded_to=T0 + 599.966_666_7,
+        decode_errors=0,
+    )
+    return replace(recording, **overrides)
+
+
+def make_finding(offset: float = 10.0, **overrides: Any) -> Finding:
+    finding = Finding(
+        kind=FindingKind.FROZEN_VIDEO,
+        rule="frozen_video",
+        camera="vault-1",
+        start=T0 + offset,
+        end=T0 + offset + 12.345_678_9,
+        severity=Severity.HIGH,
+        detail="picture frozen for 12.3 s",
+        recording_sha256=sha("rec-1"),
+        counts=Counts(persons_min=1, persons_max=3, bundles_min=None, bundles_expected=4),
+        custody_event="open-vault",
+        custody_leg="leg-2",
+        frame_time=T0 + offset + 1.000_000_3,
+        frame="frames/abc.jpg",
+    )
+    return replace(finding, **overrides)
