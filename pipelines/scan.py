@@ -61,7 +61,7 @@ class ScanResult:
     findings: list[Finding] = field(default_factory=list)
 
 
-Progress = Callable[[float], None]
+Progress = Callable[[float], object]
 """Receives seconds of video analysed since the last call."""
 
 
