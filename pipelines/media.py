@@ -78,12 +78,25 @@ class VideoInfo:
     creation_time: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
 class DecodedFrame:
-    """A decoded picture. time: seconds from stream start; image: (h, w) gray or (h, w, 3) BGR."""
+    """A decoded picture at `time` seconds from stream start, converted only on request.
 
-    time: float
-    image: npt.NDArray[np.uint8]
+    Conversions apply rotation metadata, so callers always get the picture as displayed.
+    """
+
+    __slots__ = ("_frame", "time")
+
+    def __init__(self, time: float, frame: av.VideoFrame) -> None:
+        self.time = time
+        self._frame = frame
+
+    def gray(self, width: int | None = None) -> npt.NDArray[np.uint8]:
+        """(h, w) uint8 luma, scaled to `width` pixels wide (aspect kept) when given."""
+        return _convert(self._frame, PixelFormat.GRAY, width)
+
+    def bgr(self, width: int | None = None) -> npt.NDArray[np.uint8]:
+        """(h, w, 3) uint8 BGR, scaled to `width` pixels wide (aspect kept) when given."""
+        return _convert(self._frame, PixelFormat.BGR, width)
 
 
 @dataclass(slots=True)
@@ -249,18 +262,16 @@ def iter_frames(
     path: Path,
     *,
     every_s: float,
-    pixel_format: PixelFormat,
-    width: int | None = None,
     stats: DecodeStats | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> Iterator[DecodedFrame]:
     """Decode `path` and yield one picture per `every_s` seconds of presentation time.
 
-    Every frame is decoded (inter-coded video needs it) but only the sampled ones are converted,
-    which is where the cost lies. `width` scales the picture (height keeps the aspect ratio);
-    rotation metadata is applied. `stats` is updated as decoding goes, so after the iterator is
-    exhausted it says how far the file decoded and how many packets failed. `progress` receives
-    the time of each sampled frame.
+    Every frame is decoded (inter-coded video needs it) but only the sampled ones are handed
+    out, and a picture is converted only when the caller asks for it, which is where the cost
+    lies. `stats` is updated as decoding goes, so after the iterator is exhausted it says how
+    far the file decoded and how many packets failed. `progress` receives the time of each
+    sampled frame.
     """
     stats = stats if stats is not None else DecodeStats()
     with _open(path) as container:
@@ -289,7 +300,7 @@ def iter_frames(
                 continue
             # Stay on the sampling grid; after a hole in the video, restart it here.
             next_sample = next_sample + every_s if time < next_sample + every_s else time + every_s
-            yield DecodedFrame(time, _convert(frame, pixel_format, width))
+            yield DecodedFrame(time, frame)
             if progress is not None:
                 progress(time)
 

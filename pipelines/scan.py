@@ -96,11 +96,12 @@ def measure_signals(frames: Iterable[media.DecodedFrame]) -> FrameSignals:
     times, lumas, uniforms, changes = [], [], [], []
     previous: np.ndarray | None = None
     for frame in frames:
+        image = frame.gray(THUMBNAIL_WIDTH)
         times.append(frame.time)
-        lumas.append(picture.luma(frame.image))
-        uniforms.append(picture.uniform_fraction(frame.image))
-        changes.append(np.inf if previous is None else picture.change(previous, frame.image))
-        previous = frame.image
+        lumas.append(picture.luma(image))
+        uniforms.append(picture.uniform_fraction(image))
+        changes.append(np.inf if previous is None else picture.change(previous, image))
+        previous = image
     return FrameSignals(*(np.asarray(a, np.float64) for a in (times, lumas, uniforms, changes)))
 
 
@@ -138,8 +139,6 @@ def analyse_recording(
         media.iter_frames(
             path,
             every_s=options.analysis_every_s,
-            pixel_format=media.PixelFormat.GRAY,
-            width=THUMBNAIL_WIDTH,
             stats=stats,
             progress=advance,
         )

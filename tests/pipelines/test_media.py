@@ -33,13 +33,10 @@ def test_probe_and_sample_common_containers(tmp_path, suffix, container, codec):
     assert len(packets) == 40
     assert np.all(np.diff(packets.time) > 0)
     stats = media.DecodeStats()
-    frames = list(
-        media.iter_frames(
-            path, every_s=0.5, pixel_format=media.PixelFormat.GRAY, width=160, stats=stats
-        )
-    )
+    frames = list(media.iter_frames(path, every_s=0.5, stats=stats))
     assert [round(f.time, 2) for f in frames] == [i * 0.5 for i in range(8)]
-    assert frames[0].image.shape == (90, 160)
+    assert frames[0].gray(160).shape == (90, 160)
+    assert frames[-1].bgr().shape == (180, 320, 3)
     assert stats.frames == 40 and stats.errors == 0
     assert stats.decoded_to_s == pytest.approx(4.0, abs=0.01)
 
@@ -48,7 +45,7 @@ def test_variable_frame_rate_keeps_real_timestamps(tmp_path):
     rng = np.random.default_rng(3)
     times = list(np.round(np.cumsum(rng.uniform(0.05, 0.09, 60)), 3))
     path = write_clip(tmp_path / "vfr.mp4", times, noisy_scene())
-    frames = list(media.iter_frames(path, every_s=0.0, pixel_format=media.PixelFormat.GRAY))
+    frames = list(media.iter_frames(path, every_s=0.0))
     assert [f.time for f in frames] == pytest.approx(np.asarray(times) - times[0], abs=1e-3)
 
 
@@ -56,7 +53,7 @@ def test_sampling_follows_time_not_frame_count(tmp_path):
     # 30 fps for 2 s then 5 fps for 2 s: a 1-per-second sample must still land once a second
     times = regular(2, 30) + regular(2, 5, start=2.0)
     path = write_clip(tmp_path / "mixed.mp4", times, noisy_scene(), rate=30)
-    sampled = list(media.iter_frames(path, every_s=1.0, pixel_format=media.PixelFormat.GRAY))
+    sampled = list(media.iter_frames(path, every_s=1.0))
     assert [round(f.time, 2) for f in sampled] == [0.0, 1.0, 2.0, 3.0]
 
 
@@ -70,12 +67,12 @@ def test_rotation_metadata_is_applied(tmp_path):
     info = media.probe(path)
     assert info.rotation == 90
     assert (info.width, info.height) == (180, 320)
-    frame = next(media.iter_frames(path, every_s=1, pixel_format=media.PixelFormat.BGR))
-    assert frame.image.shape == (320, 180, 3)
+    frame = next(media.iter_frames(path, every_s=1))
+    image = frame.bgr()
+    assert image.shape == (320, 180, 3)
     # turned a quarter clockwise, the left band is now on top
-    assert frame.image[:30].mean() > 200 and frame.image[-100:].mean() < 30
-    small = next(media.iter_frames(path, every_s=1, pixel_format=media.PixelFormat.GRAY, width=90))
-    assert small.image.shape == (160, 90)
+    assert image[:30].mean() > 200 and image[-100:].mean() < 30
+    assert frame.gray(90).shape == (160, 90)
 
 
 def test_truncated_file_decodes_to_its_last_frame(tmp_path):
@@ -100,7 +97,7 @@ def test_truncated_file_decodes_to_its_last_frame(tmp_path):
     info = media.probe(cut)
     assert info.duration_s == pytest.approx(10, abs=0.15)
     stats = media.DecodeStats()
-    for _ in media.iter_frames(cut, every_s=1, pixel_format=media.PixelFormat.GRAY, stats=stats):
+    for _ in media.iter_frames(cut, every_s=1, stats=stats):
         pass
     assert 1.0 < stats.decoded_to_s < 9.0
 
@@ -114,9 +111,7 @@ def test_damaged_packets_are_counted_and_decoding_goes_on(tmp_path):
     damaged = tmp_path / "damaged.mkv"
     damaged.write_bytes(bytes(data))
     stats = media.DecodeStats()
-    frames = list(
-        media.iter_frames(damaged, every_s=0.1, pixel_format=media.PixelFormat.GRAY, stats=stats)
-    )
+    frames = list(media.iter_frames(damaged, every_s=0.1, stats=stats))
     assert stats.errors > 0
     assert frames[-1].time == pytest.approx(5.9)  # went on past the damage
 
@@ -161,6 +156,6 @@ def test_originals_are_never_written(tmp_path):
     before = (path.read_bytes(), path.stat().st_mtime_ns)
     media.probe(path)
     media.read_packets(path)
-    list(media.iter_frames(path, every_s=0.5, pixel_format=media.PixelFormat.GRAY))
+    list(media.iter_frames(path, every_s=0.5))
     media.frame_at(path, 1.0)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
