@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -12,8 +11,6 @@ from analyzer.recording import StartSource
 from analyzer.wallclock import start_from_file_name, start_from_pattern
 from pipelines.media import VIDEO_SUFFIXES
 from pipelines.site import Camera
-
-_HASH_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,15 +47,6 @@ def discover(paths: list[Path]) -> Discovery:
             problems.append(f"{path}: no such file or folder")
     unique = list(dict.fromkeys(p.resolve() for p in files))
     return Discovery(unique, problems)
-
-
-def sha256_file(path: Path) -> str:
-    """SHA-256 of a file's bytes, streamed (the original is opened read-only)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as original:
-        while chunk := original.read(_HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def resolve_start(

@@ -21,6 +21,7 @@ import av.error
 import numpy as np
 import numpy.typing as npt
 
+from analyzer.sampling import SampleGrid
 from analyzer.signals import PacketTimeline
 
 log = logging.getLogger(__name__)
@@ -281,7 +282,7 @@ def iter_frames(
         # overlapping decoding with analysis instead.
         origin = _stream_origin(stream)
         frame_s = 1.0 / (_nominal_fps(stream) or 25.0)
-        next_sample = -np.inf
+        grid = SampleGrid(every_s)
         last_time = -np.inf
         for frame in _decoded(container, stream, stats):
             if frame.pts is None or frame.time_base is None:
@@ -296,10 +297,8 @@ def iter_frames(
             duration = float(frame.duration * frame.time_base) if frame.duration else frame_s
             stats.frames += 1
             stats.decoded_to_s = max(stats.decoded_to_s, time + duration)
-            if time + 1e-6 < next_sample:
+            if not grid.due(time):
                 continue
-            # Stay on the sampling grid; after a hole in the video, restart it here.
-            next_sample = next_sample + every_s if time < next_sample + every_s else time + every_s
             yield DecodedFrame(time, frame)
             if progress is not None:
                 progress(time)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
@@ -17,12 +17,16 @@ from pathlib import Path
 import numpy as np
 
 from analyzer import continuity, picture
+from analyzer.counting import CountTimeline
 from analyzer.findings import Finding
 from analyzer.recording import CameraKind, RecordingInfo
+from analyzer.sampling import SampleGrid
 from analyzer.signals import FrameSignals, PacketTimeline
 from analyzer.wallclock import start_from_file_name
+from models.storage import sha256_file
 from pipelines import media
-from pipelines.ingest import resolve_start, sha256_file
+from pipelines.counting import CountingSetup, ObjectCounter
+from pipelines.ingest import resolve_start
 from pipelines.site import Camera, Site
 
 log = logging.getLogger(__name__)
@@ -43,6 +47,7 @@ class ScanOptions:
     room: str | None = None
     start: float | None = None
     analysis_every_s: float = 0.2
+    counting: Callable[[Camera], CountingSetup | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -53,12 +58,14 @@ class RecordingAnalysis:
     packets: PacketTimeline
     signals: FrameSignals
     findings: list[Finding]
+    counts: CountTimeline | None = None
 
 
 @dataclass
 class ScanResult:
     recordings: list[RecordingInfo] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    count_timelines: list[CountTimeline] = field(default_factory=list)
 
 
 Progress = Callable[[float], object]
@@ -91,18 +98,29 @@ def camera_for(path: Path, options: ScanOptions) -> Camera:
     )
 
 
-def measure_signals(frames: Iterable[media.DecodedFrame]) -> FrameSignals:
-    """Brightness, blankness and change of each sampled grey picture, in time order."""
-    times, lumas, uniforms, changes = [], [], [], []
-    previous: np.ndarray | None = None
-    for frame in frames:
+class SignalMeter:
+    """Measures brightness, blankness and change of sampled grey pictures, in time order."""
+
+    def __init__(self, every_s: float) -> None:
+        self._grid = SampleGrid(every_s)
+        self._previous: np.ndarray | None = None
+        self._rows: list[tuple[float, float, float, float]] = []
+
+    def take(self, frame: media.DecodedFrame) -> None:
+        if not self._grid.due(frame.time):
+            return
         image = frame.gray(THUMBNAIL_WIDTH)
-        times.append(frame.time)
-        lumas.append(picture.luma(image))
-        uniforms.append(picture.uniform_fraction(image))
-        changes.append(np.inf if previous is None else picture.change(previous, image))
-        previous = image
-    return FrameSignals(*(np.asarray(a, np.float64) for a in (times, lumas, uniforms, changes)))
+        change = np.inf if self._previous is None else picture.change(self._previous, image)
+        self._rows.append(
+            (frame.time, picture.luma(image), picture.uniform_fraction(image), change)
+        )
+        self._previous = image
+
+    def finish(self) -> FrameSignals:
+        if not self._rows:
+            return FrameSignals.empty()
+        columns = np.asarray(self._rows, np.float64).T
+        return FrameSignals(*(np.ascontiguousarray(c) for c in columns))
 
 
 def analyse_recording(
@@ -135,14 +153,19 @@ def analyse_recording(
             progress(time_s - done[0])
             done[0] = time_s
 
-    signals = measure_signals(
-        media.iter_frames(
-            path,
-            every_s=options.analysis_every_s,
-            stats=stats,
-            progress=advance,
-        )
+    meter = SignalMeter(options.analysis_every_s)
+    setup = None if options.counting is None else options.counting(camera)
+    counter = (
+        None if setup is None else ObjectCounter(setup, camera.id, sha256, recording_start=start)
     )
+    every_s = (
+        options.analysis_every_s if setup is None else min(options.analysis_every_s, setup.every_s)
+    )
+    for frame in media.iter_frames(path, every_s=every_s, stats=stats, progress=advance):
+        meter.take(frame)
+        if counter is not None:
+            counter.take(frame)
+    signals = meter.finish()
     # A container that declares no duration is as long as what decodes.
     duration_s = info.duration_s if info.duration_s > 0 else stats.decoded_to_s
     recording = RecordingInfo(
@@ -167,7 +190,8 @@ def analyse_recording(
     findings = continuity.recording_problems(recording, packets, signals, thresholds)
     if progress is not None and duration_s > done[0]:
         progress(duration_s - done[0])
-    return RecordingAnalysis(recording, packets, signals, findings)
+    counts = None if counter is None else counter.finish()
+    return RecordingAnalysis(recording, packets, signals, findings, counts)
 
 
 def scan_files(
@@ -200,6 +224,8 @@ def scan_files(
         )
         result.recordings.append(analysis.recording)
         result.findings.extend(analysis.findings)
+        if analysis.counts is not None:
+            result.count_timelines.append(analysis.counts)
         by_camera[camera.id].append(analysis.recording)
     for recordings in by_camera.values():
         result.findings.extend(

@@ -16,9 +16,14 @@ using a default). Example, with every key:
         # wall-clock start, read with `time_format` (Python strptime).
         file_pattern: 'ch01_(?P<start>\\d{14})_\\d{14}\\.mp4'
         time_format: '%Y%m%d%H%M%S'
+        person_model: yolox-nano      # registered with `vaultwatch models import`
+        bundle_model: bundle_yolo     # the shipped default; 'none' to not count
+        zone: [[0.05, 0.2], [0.95, 0.2], [0.95, 1.0], [0.05, 1.0]]
     thresholds:
       continuity:
         frozen_min_s: 5
+    counting:
+      fps: 2
 """
 
 from __future__ import annotations
@@ -70,6 +75,25 @@ class Camera(StrictModel):
         "the wall-clock start when `time_format` is set.",
     )
     time_format: str | None = Field(None, description="strptime format of group `start`.")
+    person_model: str | None = Field(
+        None, description="Registered model that counts people here ('none' to not count)."
+    )
+    bundle_model: str | None = Field(
+        None, description="Registered model that counts bundles here ('none' to not count)."
+    )
+    zone: list[tuple[float, float]] | None = Field(
+        None,
+        min_length=3,
+        description="Polygon, in fractions of the picture's width and height (0..1), where "
+        "people and bundles count, e.g. the vault room without its doorway.",
+    )
+
+    @field_validator("zone")
+    @classmethod
+    def _relative(cls, value: list[tuple[float, float]] | None) -> list[tuple[float, float]] | None:
+        if value is not None and any(not (0 <= c <= 1) for point in value for c in point):
+            raise ValueError("zone corners are fractions of the picture: 0 <= x, y <= 1")
+        return value
 
     @field_validator("file_pattern")
     @classmethod
@@ -97,11 +121,30 @@ class Thresholds(StrictModel):
     continuity: ContinuityThresholds = ContinuityThresholds()
 
 
+class CountingSettings(StrictModel):
+    """How people and bundles are counted (the count timeline, `scan --timeline`)."""
+
+    fps: float = Field(2.0, gt=0, le=30, description="Analysed frames a second.")
+    min_run_s: float = Field(
+        1.0,
+        ge=0,
+        description="Hysteresis: a new count is believed once seen this long; shorter "
+        "flickers keep the count before them.",
+    )
+    min_confidence: float = Field(
+        0.35, gt=0, le=1, description="Score a box needs to count unless it continues a track."
+    )
+    detect_width: int = Field(
+        640, ge=160, le=3840, description="Frames are scaled to this width for the detectors."
+    )
+
+
 class Site(StrictModel):
     timezone: str | None = Field(None, description="IANA zone; the machine's zone if absent.")
     rooms: list[Room] = []
     cameras: list[Camera] = []
     thresholds: Thresholds = Thresholds()
+    counting: CountingSettings = CountingSettings()
 
     @model_validator(mode="after")
     def _references(self) -> Site:

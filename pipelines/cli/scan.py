@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +23,20 @@ from pipelines.cli.common import (
     parse_time,
     site_and_zone,
 )
+from pipelines.counting import CountingSetup
+from pipelines.detectors import (
+    DEFAULT_BUNDLE_MODEL,
+    DetectorCatalog,
+    DetectorChoice,
+    DetectorChoiceError,
+    counting_setup,
+)
 from pipelines.document import findings_document, write_document
 from pipelines.frames import attach_frames
+from pipelines.site import Camera, Site
 from pipelines.store import default_db_url, open_store, save_scan_results
 from pipelines.store.urls import vaultwatch_home
+from pipelines.timeline_csv import write_timeline_csv
 
 
 def register(commands: Any) -> None:
@@ -57,6 +68,27 @@ def register(commands: Any) -> None:
         default=5.0,
         help="pictures a second the picture checks look at (default 5)",
     )
+    parser.add_argument(
+        "--person-model",
+        metavar="NAME",
+        help="registered model that counts people ('none': do not count; default: the "
+        "camera's in the site file, else the low-confidence motion fallback on fixed cameras)",
+    )
+    parser.add_argument(
+        "--bundle-model",
+        metavar="NAME",
+        help=f"registered model that counts bundles ('none': do not count; default: the "
+        f"camera's in the site file, else the shipped {DEFAULT_BUNDLE_MODEL})",
+    )
+    parser.add_argument(
+        "--count-fps", type=float, help="frames a second people and bundles are counted on"
+    )
+    parser.add_argument(
+        "--timeline", type=Path, metavar="OUT.csv", help="write the per-frame count timeline"
+    )
+    parser.add_argument(
+        "--no-counting", action="store_true", help="check continuity only; count nothing"
+    )
     parser.set_defaults(run=run)
 
 
@@ -71,6 +103,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--start names the start of one recording; give exactly one file")
     if not discovery.files:
         raise UsageError("no video files to scan")
+    if args.count_fps is not None:
+        if args.count_fps <= 0:
+            raise UsageError("--count-fps must be positive")
+        site = site.model_copy(
+            update={"counting": site.counting.model_copy(update={"fps": args.count_fps})}
+        )
     options = scan.ScanOptions(
         site=site,
         zone=zone,
@@ -79,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
         room=args.room,
         start=None if args.start is None else parse_time(args.start, zone, "--start"),
         analysis_every_s=1.0 / args.analysis_fps,
+        counting=None if args.no_counting else _counting_for(args, site),
     )
     db_url = args.db or default_db_url()
     try:
@@ -94,6 +133,7 @@ def run(args: argparse.Namespace) -> int:
                 session,
                 recordings=result.recordings,
                 findings=findings,
+                count_timelines=result.count_timelines,
                 analyzer_version=ANALYZER_VERSION,
                 params=_params(args),
             )
@@ -101,6 +141,8 @@ def run(args: argparse.Namespace) -> int:
         engine.dispose()
     if args.json is not None:
         write_document(findings_document(result.recordings, findings, zone), args.json)
+    if args.timeline is not None:
+        write_timeline_csv(result.count_timelines, zone, args.timeline)
     by_kind = Counter(f.kind.value for f in findings)
     sys.stdout.write(
         f"{len(result.recordings)} recordings, {len(findings)} findings"
@@ -110,6 +152,30 @@ def run(args: argparse.Namespace) -> int:
     )
     # Paths that gave nothing are bad input even when the rest was scanned.
     return 2 if discovery.problems else 0
+
+
+def _counting_for(args: argparse.Namespace, site: Site) -> Callable[[Camera], CountingSetup | None]:
+    """Checks the chosen models now, so a wrong name fails before any video is decoded."""
+    catalog = DetectorCatalog()
+    choice = DetectorChoice(person_model=args.person_model, bundle_model=args.bundle_model)
+    for camera in site.cameras:
+        _setup(camera, choice, site, catalog)
+    if args.camera is not None or not site.cameras:
+        _setup(Camera(id=args.camera or "camera"), choice, site, catalog)
+
+    def setup_for(camera: Camera) -> CountingSetup | None:
+        return _setup(camera, choice, site, catalog)
+
+    return setup_for
+
+
+def _setup(
+    camera: Camera, choice: DetectorChoice, site: Site, catalog: DetectorCatalog
+) -> CountingSetup | None:
+    try:
+        return counting_setup(camera, choice=choice, settings=site.counting, catalog=catalog)
+    except DetectorChoiceError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def _scan_with_progress(files: list[Path], options: scan.ScanOptions) -> scan.ScanResult:
@@ -130,4 +196,8 @@ def _params(args: argparse.Namespace) -> dict[str, Any]:
         "site": None if args.site is None else str(args.site),
         "tz": args.tz,
         "analysis_fps": args.analysis_fps,
+        "person_model": args.person_model,
+        "bundle_model": args.bundle_model,
+        "count_fps": args.count_fps,
+        "counting": not args.no_counting,
     }

@@ -1,10 +1,15 @@
-"""The findings store: recordings, scans and findings in SQLite or PostgreSQL.
+"""The findings store: recordings, scans, findings and count timelines in SQLite or PostgreSQL.
 
     engine = open_store(default_db_url())        # creates / migrates the schema
     with Session(engine) as session:
         summary = save_scan_results(session, recordings=..., findings=..., analyzer_version=...,
-                                    params={...})
+                                    params={...}, count_timelines=[...])
         findings = load_findings(session, camera="vault-1")
+        timelines = load_count_timelines(session, camera="vault-1", since=..., until=...)
+
+Count timelines keep each recording's per-frame people and bundle counts (`CountTimeline`),
+so rules can be re-run without decoding video again; their arrays are stored as one
+compressed `.npz` blob per timeline (format in `pipelines.store.timelines`).
 
 The schema is owned by the Alembic migrations in `migrations/versions/`; `schema.py` must
 match them (a test compares the two). New revision:
@@ -20,10 +25,16 @@ from pipelines.store.engine import (
     open_store,
     upgrade,
 )
-from pipelines.store.findings import UnknownRecordingError, load_findings
-from pipelines.store.recordings import get_recording, load_recordings, recording_paths
+from pipelines.store.findings import load_findings
+from pipelines.store.recordings import (
+    UnknownRecordingError,
+    get_recording,
+    load_recordings,
+    recording_paths,
+)
 from pipelines.store.scans import ScanSummary, save_scan_results
 from pipelines.store.schema import ReviewState
+from pipelines.store.timelines import load_count_timelines
 from pipelines.store.urls import default_db_url
 
 __all__ = [
@@ -37,6 +48,7 @@ __all__ = [
     "default_db_url",
     "downgrade",
     "get_recording",
+    "load_count_timelines",
     "load_findings",
     "load_recordings",
     "open_store",

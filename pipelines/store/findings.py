@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -13,39 +13,9 @@ from sqlalchemy.orm import Session
 from analyzer.findings import Counts, Finding, FindingKind, Severity
 from pipelines.store.columns import utc_datetime
 from pipelines.store.inserts import Inserted, insert_missing
-from pipelines.store.schema import FindingRow, RecordingRow
+from pipelines.store.schema import FindingRow
 
 _FINDINGS = cast(Table, FindingRow.__table__)
-
-
-class UnknownRecordingError(LookupError):
-    """Findings refer to recordings that are neither stored nor being saved with them."""
-
-    def __init__(self, sha256s: Collection[str]) -> None:
-        self.sha256s = sorted(sha256s)
-        shown = ", ".join(self.sha256s[:5]) + (" ..." if len(self.sha256s) > 5 else "")
-        super().__init__(
-            f"{len(self.sha256s)} finding recording(s) not in the store: {shown}; "
-            "save the RecordingInfo together with (or before) its findings"
-        )
-
-
-def check_recordings_known(
-    session: Session, *, findings: Sequence[Finding], also_known: Collection[str] = ()
-) -> None:
-    """Raise `UnknownRecordingError` unless every finding's recording is stored or in
-    `also_known` (the sha256s about to be saved alongside). Findings without a recording
-    (e.g. a coverage gap between files) always pass.
-    """
-    wanted = {f.recording_sha256 for f in findings if f.recording_sha256 is not None}
-    wanted.difference_update(also_known)
-    if not wanted:
-        return
-    query = select(RecordingRow.sha256).where(RecordingRow.sha256.in_(wanted))
-    stored = set(session.scalars(query))
-    missing = wanted - stored
-    if missing:
-        raise UnknownRecordingError(missing)
 
 
 def add_findings(
@@ -58,7 +28,8 @@ def add_findings(
 ) -> Inserted:
     """Store findings whose (id, analyzer_version) is not stored yet; never change a stored one.
 
-    Their recordings must be stored already (see `check_recordings_known`). Does not commit.
+    Their recordings must be stored already (see `recordings.check_recordings_known`).
+    Does not commit.
     """
     return insert_missing(
         session,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -16,6 +16,36 @@ from pipelines.store.schema import RecordingPathRow, RecordingRow
 
 _RECORDINGS = cast(Table, RecordingRow.__table__)
 _RECORDING_PATHS = cast(Table, RecordingPathRow.__table__)
+
+
+class UnknownRecordingError(LookupError):
+    """Findings or count timelines refer to recordings that are neither stored nor being
+    saved with them."""
+
+    def __init__(self, sha256s: Collection[str]) -> None:
+        self.sha256s = sorted(sha256s)
+        shown = ", ".join(self.sha256s[:5]) + (" ..." if len(self.sha256s) > 5 else "")
+        super().__init__(
+            f"{len(self.sha256s)} recording(s) referred to are not in the store: {shown}; "
+            "save the RecordingInfo together with (or before) its findings and count timelines"
+        )
+
+
+def check_recordings_known(
+    session: Session, *, sha256s: Iterable[str | None], also_known: Collection[str] = ()
+) -> None:
+    """Raise `UnknownRecordingError` unless every recording in `sha256s` is stored or in
+    `also_known` (the sha256s about to be saved alongside). None (e.g. a finding for a
+    coverage gap between files, which belongs to no recording) always passes.
+    """
+    wanted = {sha256 for sha256 in sha256s if sha256 is not None}
+    wanted.difference_update(also_known)
+    if not wanted:
+        return
+    query = select(RecordingRow.sha256).where(RecordingRow.sha256.in_(wanted))
+    missing = wanted - set(session.scalars(query))
+    if missing:
+        raise UnknownRecordingError(missing)
 
 
 def add_recordings(

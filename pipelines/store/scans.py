@@ -1,4 +1,5 @@
-"""Saving one scan's results: the scan row, its recordings and its findings, in one commit."""
+"""Saving one scan's results: the scan row, its recordings, findings and count timelines, in
+one commit."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from analyzer.counting import CountTimeline
 from analyzer.findings import Finding
 from analyzer.recording import RecordingInfo
 from pipelines.store.columns import utc_datetime
-from pipelines.store.findings import add_findings, check_recordings_known
-from pipelines.store.recordings import add_recordings
+from pipelines.store.findings import add_findings
+from pipelines.store.recordings import add_recordings, check_recordings_known
 from pipelines.store.schema import ScanRow
+from pipelines.store.timelines import add_count_timelines, check_count_timeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +29,8 @@ class ScanSummary:
     recordings_known: int
     findings_new: int
     findings_known: int
+    timelines_new: int
+    timelines_known: int
 
 
 def save_scan_results(
@@ -36,22 +41,31 @@ def save_scan_results(
     analyzer_version: str,
     params: Mapping[str, Any],
     started_at: float | None = None,
+    count_timelines: Sequence[CountTimeline] = (),
 ) -> ScanSummary:
-    """Record a scan and store its recordings and findings idempotently, then commit.
+    """Record a scan and store its recordings, findings and count timelines idempotently,
+    then commit.
 
-    A recording is known by its sha256, a finding by (id, analyzer_version); known ones are
-    counted, not rewritten, so re-saving never alters stored rows. `params` (the command and
-    its options, JSON-serialisable) is kept on the scan row; `started_at` is POSIX seconds,
-    defaulting to now. Safe for concurrent writers on PostgreSQL: each distinct row is
-    stored exactly once.
+    A recording is known by its sha256, a finding by (id, analyzer_version), a count timeline
+    by (recording_sha256, analyzer_version, counted_with); known ones are counted, not
+    rewritten, so re-saving never alters stored rows. `params` (the command and its options,
+    JSON-serialisable) is kept on the scan row; `started_at` is POSIX seconds, defaulting to
+    now. Safe for concurrent writers on PostgreSQL: each distinct row is stored exactly once.
 
-    Raises `UnknownRecordingError`, before writing anything, when a finding refers to a
-    recording that is neither stored nor in `recordings`.
+    Raises, before writing anything: `UnknownRecordingError` when a finding or count timeline
+    refers to a recording that is neither stored nor in `recordings`; ValueError for an empty
+    `analyzer_version` or a timeline the store cannot keep exactly (see
+    `timelines.check_count_timeline`: (n,) arrays of the documented dtypes, ordered times).
     """
     if not analyzer_version:
         raise ValueError("analyzer_version must not be empty")
+    for timeline in count_timelines:
+        check_count_timeline(timeline)
     check_recordings_known(
-        session, findings=findings, also_known={info.sha256 for info in recordings}
+        session,
+        sha256s=[f.recording_sha256 for f in findings]
+        + [t.recording_sha256 for t in count_timelines],
+        also_known={info.sha256 for info in recordings},
     )
     now = datetime.now(UTC)
     scan = ScanRow(
@@ -60,7 +74,7 @@ def save_scan_results(
         params=dict(params),
     )
     session.add(scan)
-    session.flush()  # assigns scan.id for the findings' foreign key
+    session.flush()  # assigns scan.id for the findings' and timelines' foreign key
 
     added_recordings = add_recordings(session, recordings=recordings, seen_at=now)
     added_findings = add_findings(
@@ -70,10 +84,19 @@ def save_scan_results(
         scan_id=scan.id,
         created_at=now,
     )
+    added_timelines = add_count_timelines(
+        session,
+        timelines=count_timelines,
+        analyzer_version=analyzer_version,
+        scan_id=scan.id,
+        created_at=now,
+    )
     scan.recordings_new = added_recordings.new
     scan.recordings_known = added_recordings.known
     scan.findings_new = added_findings.new
     scan.findings_known = added_findings.known
+    scan.timelines_new = added_timelines.new
+    scan.timelines_known = added_timelines.known
     scan.finished_at = datetime.now(UTC)
     summary = ScanSummary(
         scan_id=scan.id,
@@ -81,6 +104,8 @@ def save_scan_results(
         recordings_known=added_recordings.known,
         findings_new=added_findings.new,
         findings_known=added_findings.known,
+        timelines_new=added_timelines.new,
+        timelines_known=added_timelines.known,
     )
     session.commit()
     return summary

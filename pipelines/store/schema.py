@@ -1,11 +1,13 @@
-"""The tables: recordings, the paths they were seen at, scans and findings.
+"""The tables: recordings, the paths they were seen at, scans, findings and count timelines.
 
 Enumerations (`FindingKind`, `Severity`, `CameraKind`, ...) are stored as their string values
 in plain string columns, not as database enums: analyses add kinds over time and a new kind
 must not need an `ALTER TYPE` on PostgreSQL. Times are stored twice where they come from
 POSIX floats: as UTC datetimes (`start`, `end`) for people and SQL, and as the exact floats
 (`start_s`, `end_s`) so the analyzer's values come back bit for bit (datetimes keep only
-microseconds). Changing anything here needs a new migration in `migrations/versions/`.
+microseconds). Per-frame arrays are not rows: a count timeline keeps its arrays in one
+compressed blob (format in `pipelines.store.timelines`). Changing anything here needs a new
+migration in `migrations/versions/`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -108,6 +111,9 @@ class ScanRow(Base):
     recordings_known: Mapped[int] = mapped_column(Integer, default=0)
     findings_new: Mapped[int] = mapped_column(Integer, default=0)
     findings_known: Mapped[int] = mapped_column(Integer, default=0)
+    # Added by migration 0002; scans saved before it count zero timelines.
+    timelines_new: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    timelines_known: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class FindingRow(Base):
@@ -159,4 +165,44 @@ class FindingRow(Base):
         # Foreign keys are not indexed automatically on PostgreSQL or SQLite.
         Index("ix_findings_recording_sha256", "recording_sha256"),
         Index("ix_findings_scan_id", "scan_id"),
+    )
+
+
+class CountTimelineRow(Base):
+    """One recording's per-frame people and bundle counts, as one analyzer version and one
+    counting setup produced them.
+
+    The key is (recording, analyzer_version, counting setup): a new version or other detector
+    weights may count the same recording again, and rules must never mix such timelines.
+    `counted_with` can run to hundreds of characters, so the key holds its SHA-256 instead.
+    """
+
+    __tablename__ = "count_timelines"
+
+    recording_sha256: Mapped[str] = mapped_column(
+        String(64), ForeignKey("recordings.sha256"), primary_key=True
+    )
+    analyzer_version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # hex SHA-256 of `counted_with` in UTF-8.
+    counted_with_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    counted_with: Mapped[str] = mapped_column(Text)
+    camera: Mapped[str] = mapped_column(String(200))
+    frames: Mapped[int] = mapped_column(Integer)
+    # POSIX seconds of the first and last frame; NULL for a timeline without frames.
+    start_s: Mapped[float | None] = mapped_column(Double())
+    end_s: Mapped[float | None] = mapped_column(Double())
+    # The four arrays as a compressed .npz (see `pipelines.store.timelines`).
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    scan_id: Mapped[int] = mapped_column(Integer, ForeignKey("scans.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        CheckConstraint(
+            "(frames = 0 AND start_s IS NULL AND end_s IS NULL)"
+            " OR (frames > 0 AND end_s >= start_s)",
+            name="span",
+        ),
+        # Rules ask for one camera's timelines over a time window.
+        Index("ix_count_timelines_camera_start_s", "camera", "start_s"),
+        Index("ix_count_timelines_scan_id", "scan_id"),
     )

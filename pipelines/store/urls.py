@@ -3,42 +3,19 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 from sqlalchemy import URL, make_url
 
-APP_DIR_NAME = "vaultwatch"
+from models.home import user_data_dir, vaultwatch_home
+
 DB_FILE_NAME = "vaultwatch.db"
 
 # Plain PostgreSQL URLs would make SQLAlchemy look for psycopg2, which is not a dependency;
 # "postgres://" is what Heroku-style settings hand out and SQLAlchemy no longer accepts.
 _PSYCOPG_ALIASES = frozenset({"postgres", "postgresql"})
 
-
-def user_data_dir() -> Path:
-    """The per-user data directory VaultWatch uses when `VAULTWATCH_HOME` is not set.
-
-    Linux and other Unixes follow XDG (`$XDG_DATA_HOME/vaultwatch`, else
-    `~/.local/share/vaultwatch`); macOS uses `~/Library/Application Support/vaultwatch`;
-    Windows `%LOCALAPPDATA%\\vaultwatch`. The directory is not created here.
-    """
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / APP_DIR_NAME
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / APP_DIR_NAME
-    xdg = os.environ.get("XDG_DATA_HOME", "")
-    # The XDG spec says relative values are invalid and must be ignored.
-    if xdg and Path(xdg).is_absolute():
-        return Path(xdg) / APP_DIR_NAME
-    return Path.home() / ".local" / "share" / APP_DIR_NAME
-
-
-def vaultwatch_home() -> Path:
-    """`$VAULTWATCH_HOME` if set, else `user_data_dir()`. Not created here."""
-    home = os.environ.get("VAULTWATCH_HOME", "")
-    return Path(home).expanduser() if home else user_data_dir()
+__all__ = ["default_db_url", "normalize_url", "sqlite_file", "user_data_dir", "vaultwatch_home"]
 
 
 def default_db_url() -> str:

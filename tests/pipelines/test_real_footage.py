@@ -7,8 +7,8 @@ import pytest
 
 from analyzer.recording import CameraKind
 from analyzer.wallclock import time_zone
+from models.storage import sha256_file
 from pipelines import scan
-from pipelines.ingest import sha256_file
 from pipelines.site import Camera, Site
 from tests.conftest import shared_path
 

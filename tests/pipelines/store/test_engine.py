@@ -1,4 +1,5 @@
-"""Opening the store: migrating an empty database, re-opening, downgrading."""
+"""Opening the store: migrating an empty database, re-opening, downgrading, and migrating a
+store that already holds data."""
 
 from __future__ import annotations
 
@@ -15,15 +16,18 @@ from pipelines.store import (
     alembic_config,
     current_revision,
     downgrade,
+    load_count_timelines,
     load_findings,
     open_store,
     save_scan_results,
     upgrade,
 )
 from pipelines.store.schema import Base
-from tests.pipelines.store.factories import make_finding, make_recording
+from tests.pipelines.store.factories import make_finding, make_recording, make_timeline
+from tests.pipelines.store.helpers import assert_same_timelines, count, table_rows
 
-APP_TABLES = {"recordings", "recording_paths", "scans", "findings"}
+APP_TABLES = {"recordings", "recording_paths", "scans", "findings", "count_timelines"}
+TIMELINE_COUNTS = {"timelines_new", "timelines_known"}
 
 
 def head_revision() -> str | None:
@@ -38,7 +42,7 @@ def test_empty_database_is_migrated_to_head(db_url: str) -> None:
     engine = open_store(db_url)
     try:
         assert table_names(engine) == APP_TABLES | {"alembic_version"}
-        assert current_revision(engine) == head_revision() == "0001"
+        assert current_revision(engine) == head_revision() == "0002"
     finally:
         engine.dispose()
 
@@ -78,6 +82,49 @@ def test_downgrade_to_base_and_back(store: sa.Engine) -> None:
     upgrade(store)
     assert table_names(store) >= APP_TABLES
     assert current_revision(store) == head_revision()
+
+
+def scan_columns(engine: sa.Engine) -> set[str]:
+    return {column["name"] for column in sa.inspect(engine).get_columns("scans")}
+
+
+def test_0002_downgrades_to_0001_and_upgrades_over_stored_data(store: sa.Engine) -> None:
+    recording, finding, timeline = make_recording(), make_finding(), make_timeline()
+    with Session(store) as session:
+        save_scan_results(
+            session,
+            recordings=[recording],
+            findings=[finding],
+            analyzer_version="1.0",
+            params={},
+            count_timelines=[timeline],
+        )
+
+    downgrade(store, "0001")
+    assert current_revision(store) == "0001"
+    assert table_names(store) == APP_TABLES - {"count_timelines"} | {"alembic_version"}
+    assert scan_columns(store) & TIMELINE_COUNTS == set()
+    # Dropping the timelines (and, on SQLite, rebuilding `scans`) kept everything else.
+    assert [count(store, name) for name in ("scans", "recordings", "findings")] == [1, 1, 1]
+
+    upgrade(store)  # 0001 -> 0002 over a store that holds a scan saved without timelines
+    assert current_revision(store) == "0002"
+    assert scan_columns(store) >= TIMELINE_COUNTS
+    [scan] = table_rows(store, "scans")
+    assert (scan["timelines_new"], scan["timelines_known"]) == (0, 0)
+    with Session(store) as session:
+        assert load_findings(session) == [finding]
+        assert load_count_timelines(session) == []
+        summary = save_scan_results(
+            session,
+            recordings=[],
+            findings=[finding],
+            analyzer_version="1.0",
+            params={},
+            count_timelines=[timeline],
+        )
+        assert (summary.findings_known, summary.timelines_new) == (1, 1)
+        assert_same_timelines(load_count_timelines(session), [timeline])
 
 
 @pytest.mark.postgres

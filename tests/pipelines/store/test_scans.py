@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from analyzer.counting import CountTimeline
 from analyzer.findings import Finding, FindingKind, Severity
 from analyzer.recording import RecordingInfo
 from pipelines.store import (
@@ -26,7 +27,7 @@ from pipelines.store import (
 from pipelines.store.findings import add_findings
 from pipelines.store.recordings import add_recordings
 from pipelines.store.schema import ScanRow
-from tests.pipelines.store.factories import T0, make_finding, make_recording, sha
+from tests.pipelines.store.factories import T0, make_finding, make_recording, make_timeline, sha
 from tests.pipelines.store.helpers import count, table_rows
 
 
@@ -35,6 +36,7 @@ def save(
     recordings: list[RecordingInfo],
     findings: list[Finding],
     version: str = "1.0",
+    timelines: list[CountTimeline] | None = None,
 ) -> ScanSummary:
     return save_scan_results(
         session,
@@ -42,6 +44,7 @@ def save(
         findings=findings,
         analyzer_version=version,
         params={"command": "scan", "paths": ["/footage"], "fps": 5},
+        count_timelines=timelines or [],
     )
 
 
@@ -89,6 +92,7 @@ def test_first_save_counts_everything_new(store: sa.Engine, session: Session) ->
 
     assert (summary.recordings_new, summary.recordings_known) == (1, 0)
     assert (summary.findings_new, summary.findings_known) == (2, 0)
+    assert (summary.timelines_new, summary.timelines_known) == (0, 0)
     [scan] = table_rows(store, "scans")
     assert scan["id"] == summary.scan_id
     assert scan["analyzer_version"] == "1.0"
@@ -209,25 +213,29 @@ def test_concurrent_saves_store_each_row_once(store: sa.Engine) -> None:
     findings = [
         make_finding(float(i), recording_sha256=recordings[i % 25].sha256) for i in range(400)
     ]
+    timelines = [make_timeline(f"rec-{i}", frames=600) for i in range(25)]
     writers = 4
     barrier = threading.Barrier(writers)
 
     def write(_: int) -> ScanSummary:
         with Session(store) as session:
             barrier.wait()  # start together so the inserts really overlap
-            return save(session, recordings, findings)
+            return save(session, recordings, findings, timelines=timelines)
 
     with ThreadPoolExecutor(writers) as pool:
         summaries = list(pool.map(write, range(writers)))
 
     assert sum(s.recordings_new for s in summaries) == 25
     assert sum(s.findings_new for s in summaries) == 400
+    assert sum(s.timelines_new for s in summaries) == 25
     for summary in summaries:
         assert summary.recordings_new + summary.recordings_known == 25
         assert summary.findings_new + summary.findings_known == 400
+        assert summary.timelines_new + summary.timelines_known == 25
     assert count(store, "recordings") == 25
     assert count(store, "recording_paths") == 25
     assert count(store, "findings") == 400
+    assert count(store, "count_timelines") == 25
     assert count(store, "scans") == writers
 
 

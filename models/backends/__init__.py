@@ -1,0 +1,1 @@
+"""Detector backends: ONNX Runtime (YOLOX, Ultralytics), Ultralytics PyTorch, motion fallback."""

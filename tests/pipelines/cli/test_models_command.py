@@ -1,0 +1,78 @@
+"""`vaultwatch models ...` and model choice in `vaultwatch scan`, end to end."""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+
+from pipelines.cli import main
+from tests.clips import noisy_scene, regular, write_clip
+from tests.conftest import shared_path
+
+
+def test_import_list_verify_and_refusals(tmp_path, vaultwatch_home, capsys):
+    model = shared_path("models", "yolox_nano.onnx")
+    assert main(["models", "import", str(model), "--name", "nano", "--format", "yolox"]) == 0
+    assert "imported nano (yolox, sha256 " in capsys.readouterr().out
+    assert main(["models", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "nano\tyolox\t416x416\tpersons=person\tbundles=-\timported" in listed
+
+    # refusals: a missing file, a corrupt ONNX, a taken name, an unknown class
+    corrupt = tmp_path / "corrupt.onnx"
+    corrupt.write_bytes(model.read_bytes()[:5000])
+    for argv, message in [
+        ([str(tmp_path / "absent.onnx"), "--name", "x"], "absent.onnx"),
+        ([str(corrupt), "--name", "x"], "corrupt.onnx"),
+        ([str(model), "--name", "nano"], "nano"),
+        ([str(model), "--name", "y", "--bundle-classes", "sealed_bag"], "sealed_bag"),
+    ]:
+        before = sorted(p.relative_to(vaultwatch_home) for p in vaultwatch_home.rglob("*"))
+        assert main(["models", "import", *argv, "--format", "yolox"]) == 2
+        err = capsys.readouterr().err
+        assert message in err and len(err.strip().splitlines()) == 1, err
+        assert sorted(p.relative_to(vaultwatch_home) for p in vaultwatch_home.rglob("*")) == before
+
+    assert main(["models", "verify"]) == 0
+    weights = next((vaultwatch_home / "models" / "nano").glob("*.onnx"))
+    weights.write_bytes(weights.read_bytes() + b"tampered")
+    assert main(["models", "verify"]) == 1
+    assert "nano\tFAILED" in capsys.readouterr().out
+    clip = write_clip(tmp_path / "clip.mp4", regular(2, 10), noisy_scene())
+    assert main(["scan", str(clip), "--person-model", "nano", "--bundle-model", "none"]) == 2
+    assert "nano" in capsys.readouterr().err
+
+
+def test_unknown_model_name_fails_before_scanning(tmp_path, capsys):
+    clip = write_clip(tmp_path / "clip.mp4", regular(2, 10), noisy_scene())
+    assert main(["scan", str(clip), "--person-model", "nosuch"]) == 2
+    err = capsys.readouterr().err
+    assert "nosuch" in err and "error" in err
+
+
+@pytest.mark.video
+def test_timeline_with_the_motion_fallback(tmp_path):
+    base = noisy_scene(640, 360)
+
+    def walker(index: int, time: float) -> np.ndarray:
+        image = base(index, time).copy()
+        if 3.0 <= time < 9.0:  # a dark figure walks across the room
+            x = int(60 + (time - 3.0) * 60)
+            image[120:300, x : x + 50] = 30
+        return image
+
+    clip = write_clip(tmp_path / "cam_20261124080000.mp4", regular(12, 10), walker)
+    out = tmp_path / "timeline.csv"
+    args = ["scan", str(clip), "--tz", "UTC", "--bundle-model", "none", "--timeline", str(out)]
+    assert main(args) == 0
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
+    assert list(rows[0]) == ["time", "camera", "persons", "bundles", "confidence"]
+    assert rows[0]["time"] == "2026-11-24T08:00:00.000+00:00"
+    assert len(rows) == pytest.approx(24, abs=2)  # 2 fps by default
+    assert {r["bundles"] for r in rows} == {""}  # not measured, not zero
+    assert all(float(r["confidence"]) <= 0.3 for r in rows)  # the fallback is low confidence
+    persons = {r["time"][17:19]: int(r["persons"]) for r in rows}
+    assert persons["05"] == persons["07"] == 1
+    assert persons["01"] == persons["11"] == 0
