@@ -17,6 +17,27 @@ class FindingKind(StrEnum):
     BLACK_VIDEO = "black_video"
     DECODE_ERROR = "decode_error"
     UNREADABLE_RECORDING = "unreadable_recording"
+    LATE_RECORDING_START = "late_recording_start"
+    MISSING_ARRIVAL = "missing_arrival"
+    LONE_PERSON = "lone_person"
+    NO_CARRIER = "no_carrier"
+    PAPER_OFF_CAMERA = "paper_off_camera"
+    BUNDLE_COUNT_MISMATCH = "bundle_count_mismatch"
+    UNLOGGED_ACCESS = "unlogged_access"
+    DUTY_UNDERSTAFFED = "duty_understaffed"
+    EARLY_PICKUP = "early_pickup"
+
+
+# Stretches of these kinds are not coverage (V2): the video there cannot prove anything.
+NOT_COVERAGE = frozenset(
+    {
+        FindingKind.TIMESTAMP_JUMP,
+        FindingKind.FROZEN_VIDEO,
+        FindingKind.BLACK_VIDEO,
+        FindingKind.DECODE_ERROR,
+        FindingKind.UNREADABLE_RECORDING,
+    }
+)
 
 
 class Severity(StrEnum):

@@ -50,3 +50,46 @@ def mask_intervals(
         if interval.duration_s >= min_duration_s - 1e-9:
             found.append(interval)
     return found
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A time span [start, end) in POSIX seconds."""
+
+    start: float
+    end: float
+
+    @property
+    def duration_s(self) -> float:
+        return self.end - self.start
+
+
+def merge_spans(spans: list[Span], max_gap_s: float = 0.0) -> list[Span]:
+    """Sorted, overlapping or nearly touching (gap <= `max_gap_s`) spans joined into one."""
+    merged: list[Span] = []
+    for span in sorted(spans):
+        if merged and span.start - merged[-1].end <= max_gap_s + 1e-9:
+            if span.end > merged[-1].end:
+                merged[-1] = Span(merged[-1].start, span.end)
+        else:
+            merged.append(span)
+    return merged
+
+
+def clip_spans(spans: list[Span], window: Span) -> list[Span]:
+    """The parts of `spans` inside `window`."""
+    clipped = [Span(max(s.start, window.start), min(s.end, window.end)) for s in spans]
+    return [s for s in clipped if s.end > s.start]
+
+
+def subtract_spans(window: Span, covered: list[Span]) -> list[Span]:
+    """The parts of `window` that no span of `covered` covers, in time order."""
+    holes = []
+    cursor = window.start
+    for span in merge_spans(clip_spans(covered, window)):
+        if span.start > cursor:
+            holes.append(Span(cursor, span.start))
+        cursor = max(cursor, span.end)
+    if cursor < window.end:
+        holes.append(Span(cursor, window.end))
+    return holes

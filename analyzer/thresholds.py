@@ -50,3 +50,49 @@ class ContinuityThresholds(BaseModel):
     black_max_luma: float = Field(
         40.0, ge=0, le=255, description="A blank picture darker than this is called black."
     )
+
+
+class CustodyThresholds(BaseModel):
+    """When what the video shows breaks the custody rules (V4-V10, V13)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    coverage_gap_s: float = Field(
+        1.0, gt=0, description="Shortest part of a leg without usable video that is reported."
+    )
+    late_start_s: float = Field(
+        10.0, ge=0, description="V4: the handheld recording starts at most this after departure."
+    )
+    lone_person_s: float = Field(
+        5.0, gt=0, description="V7: one person alone with the papers this long is a finding."
+    )
+    no_carrier_s: float = Field(
+        3.0, gt=0, description="V6: no carrier in the handheld picture this long."
+    )
+    paper_off_camera_s: float = Field(
+        3.0, gt=0, description="V5: fewer bundles in the handheld picture than the form, this long."
+    )
+    merge_gap_s: float = Field(
+        1.0,
+        ge=0,
+        description="Two stretches of one violation this close are one finding (a detector "
+        "dropout does not split it).",
+    )
+    bundle_window_s: float = Field(
+        30.0, gt=0, description="V10: bundles are counted this long before and after an event."
+    )
+    unlogged_window_s: float = Field(
+        600.0,
+        ge=0,
+        description="V9: presence in a vault this close to a custody event there is logged.",
+    )
+    unlogged_min_s: float = Field(
+        2.0, gt=0, description="V9: shortest presence in a vault that is reported."
+    )
+    duty_min_persons: int = Field(2, ge=1, description="V8: people always on duty.")
+    duty_short_s: float = Field(
+        60.0, gt=0, description="V8: fewer people on duty this long is a finding."
+    )
+    pickup_before_s: float = Field(
+        3600.0, ge=0, description="V13: papers leave the vault at most this before the session."
+    )

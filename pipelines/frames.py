@@ -21,13 +21,16 @@ def attach_frames(
 ) -> list[Finding]:
     """Findings with `frame` set to a JPEG of the picture at their `frame_time`.
 
-    The file is named by the finding id, so a re-scan finds it already written and leaves it
-    untouched. Findings without a frame time or a readable recording keep `frame` None.
+    The picture comes from the finding's recording, or for findings that span recordings (the
+    custody rules) from a recording of its camera (or of the first of its cameras, "a+b") that
+    holds that moment. The file is named by the finding id, so a re-scan finds it already
+    written and leaves it untouched. Findings without a frame time or a recording keep `frame`
+    None.
     """
     by_sha = {recording.sha256: recording for recording in recordings}
     attached = []
     for finding in findings:
-        recording = by_sha.get(finding.recording_sha256 or "")
+        recording = by_sha.get(finding.recording_sha256 or "") or _showing(finding, recordings)
         if recording is None or finding.frame_time is None:
             attached.append(finding)
             continue
@@ -37,6 +40,21 @@ def attach_frames(
             continue
         attached.append(dataclasses.replace(finding, frame=str(jpeg)))
     return attached
+
+
+def _showing(finding: Finding, recordings: Sequence[RecordingInfo]) -> RecordingInfo | None:
+    if finding.frame_time is None:
+        return None
+    cameras = finding.camera.split("+")
+    return next(
+        (
+            r
+            for camera in cameras
+            for r in recordings
+            if r.camera == camera and r.start <= finding.frame_time < r.decoded_to
+        ),
+        None,
+    )
 
 
 def _write_frame(recording: RecordingInfo, at: float, jpeg: Path) -> bool:

@@ -24,11 +24,16 @@ using a default). Example, with every key:
         frozen_min_s: 5
     counting:
       fps: 2
+    sessions:                        # exam sessions, for the pickup-time rule (V13)
+      - id: chinese-am
+        start: 2026-12-01T09:00:00
+        lots: [L2026-001]
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -37,7 +42,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from analyzer.recording import CameraKind
-from analyzer.thresholds import ContinuityThresholds
+from analyzer.thresholds import ContinuityThresholds, CustodyThresholds
 
 
 class SiteError(ValueError):
@@ -119,6 +124,15 @@ class Camera(StrictModel):
 
 class Thresholds(StrictModel):
     continuity: ContinuityThresholds = ContinuityThresholds()
+    custody: CustodyThresholds = CustodyThresholds()
+
+
+class Session(StrictModel):
+    """An exam session: when it starts and which lots of papers it uses (V13)."""
+
+    id: Identifier
+    start: datetime = Field(description="Start, ISO-8601; without offset, the site's zone.")
+    lots: list[str] = Field(min_length=1)
 
 
 class CountingSettings(StrictModel):
@@ -145,6 +159,7 @@ class Site(StrictModel):
     cameras: list[Camera] = []
     thresholds: Thresholds = Thresholds()
     counting: CountingSettings = CountingSettings()
+    sessions: list[Session] = []
 
     @model_validator(mode="after")
     def _references(self) -> Site:

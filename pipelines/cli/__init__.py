@@ -7,10 +7,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from pipelines.cli import models, scan
+from pipelines.cli import custody, models, report, scan
 from pipelines.cli.common import UsageError
 
-COMMANDS = (scan, models)
+COMMANDS = (scan, custody, report, models)
 
 
 def build_parser() -> argparse.ArgumentParser:

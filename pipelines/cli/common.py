@@ -6,8 +6,12 @@ import argparse
 from datetime import datetime, tzinfo
 from pathlib import Path
 
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
 from analyzer.wallclock import time_zone
 from pipelines.site import Site, SiteError, load_site
+from pipelines.store import default_db_url, open_store
 
 
 class UsageError(Exception):
@@ -54,3 +58,13 @@ def parse_time(text: str, zone: tzinfo, option: str) -> float:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment.timestamp()
+
+
+def open_engine(url: str | None) -> Engine:
+    """The findings store at `url` (default: $VAULTWATCH_DB, else SQLite in the data dir),
+    migrated to the current schema. A store that cannot be opened is a usage error."""
+    db_url = url or default_db_url()
+    try:
+        return open_store(db_url)
+    except (SQLAlchemyError, OSError, ValueError) as exc:
+        raise UsageError(f"cannot open the findings store {db_url}: {exc}") from exc

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
@@ -20,10 +19,13 @@ from pipelines.cli.common import (
     UsageError,
     add_db_option,
     add_site_options,
+    open_engine,
     parse_time,
     site_and_zone,
 )
+from pipelines.cli.custody import read_custody, store_custody
 from pipelines.counting import CountingSetup
+from pipelines.custody_check import check_against_custody
 from pipelines.detectors import (
     DEFAULT_BUNDLE_MODEL,
     DetectorCatalog,
@@ -34,7 +36,7 @@ from pipelines.detectors import (
 from pipelines.document import findings_document, write_document
 from pipelines.frames import attach_frames
 from pipelines.site import Camera, Site
-from pipelines.store import default_db_url, open_store, save_scan_results
+from pipelines.store import load_custody_events, save_scan_results
 from pipelines.store.urls import vaultwatch_home
 from pipelines.timeline_csv import write_timeline_csv
 
@@ -89,6 +91,13 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--no-counting", action="store_true", help="check continuity only; count nothing"
     )
+    parser.add_argument(
+        "--custody",
+        type=Path,
+        metavar="FILE",
+        help="custody events (handover forms: CSV, JSON or XLSX) to import and check the "
+        "video against; events already in the store are always checked",
+    )
     parser.set_defaults(run=run)
 
 
@@ -119,16 +128,36 @@ def run(args: argparse.Namespace) -> int:
         analysis_every_s=1.0 / args.analysis_fps,
         counting=None if args.no_counting else _counting_for(args, site),
     )
-    db_url = args.db or default_db_url()
+    engine = open_engine(args.db)
     try:
-        engine = open_store(db_url)
-    except (SQLAlchemyError, OSError, ValueError) as exc:
-        raise UsageError(f"cannot open the findings store {db_url}: {exc}") from exc
-
-    try:
+        # A bad custody file is refused before hours of video are decoded; it is read against
+        # the stored events, so it may continue a lot's custody from earlier forms.
+        custody = None
+        if args.custody is not None:
+            with Session(engine) as session:
+                history = load_custody_events(session)
+            custody = read_custody(args.custody, site=site, zone=zone, history=history)
         result = _scan_with_progress(discovery.files, options)
-        findings = attach_frames(result.findings, result.recordings, vaultwatch_home() / "frames")
         with Session(engine) as session:
+            if custody is not None:
+                store_custody(session, custody)
+            check = check_against_custody(
+                session,
+                site=site,
+                zone=zone,
+                analyzer_version=ANALYZER_VERSION,
+                recordings=result.recordings,
+                findings=result.findings,
+                timelines=result.count_timelines,
+            )
+            findings = sorted(
+                attach_frames(
+                    [*check.linked, *check.rule_findings],
+                    check.recordings,
+                    vaultwatch_home() / "frames",
+                ),
+                key=lambda f: (f.start, f.camera, f.kind.value),
+            )
             summary = save_scan_results(
                 session,
                 recordings=result.recordings,
@@ -200,4 +229,5 @@ def _params(args: argparse.Namespace) -> dict[str, Any]:
         "bundle_model": args.bundle_model,
         "count_fps": args.count_fps,
         "counting": not args.no_counting,
+        "custody": None if args.custody is None else str(args.custody),
     }

@@ -1,4 +1,5 @@
-"""The findings store: recordings, scans, findings and count timelines in SQLite or PostgreSQL.
+"""The findings store: recordings, scans, findings, count timelines and custody events in
+SQLite or PostgreSQL.
 
     engine = open_store(default_db_url())        # creates / migrates the schema
     with Session(engine) as session:
@@ -6,6 +7,10 @@
                                     params={...}, count_timelines=[...])
         findings = load_findings(session, camera="vault-1")
         timelines = load_count_timelines(session, camera="vault-1", since=..., until=...)
+
+Custody events (the signed lines of handover forms) are imported with
+`save_custody_events(session, events=..., source_sha256=...)` and read back in time order with
+`load_custody_events(session, lot=..., since=..., until=...)`; a stored event is never changed.
 
 Count timelines keep each recording's per-frame people and bundle counts (`CountTimeline`),
 so rules can be re-run without decoding video again; their arrays are stored as one
@@ -16,6 +21,13 @@ match them (a test compares the two). New revision:
 `alembic.command.revision(alembic_config(url=...), message=..., autogenerate=True)`.
 """
 
+from pipelines.store.custody import (
+    CustodyConflict,
+    CustodyConflictError,
+    CustodySummary,
+    load_custody_events,
+    save_custody_events,
+)
 from pipelines.store.engine import (
     UnsupportedDatabaseError,
     alembic_config,
@@ -38,6 +50,9 @@ from pipelines.store.timelines import load_count_timelines
 from pipelines.store.urls import default_db_url
 
 __all__ = [
+    "CustodyConflict",
+    "CustodyConflictError",
+    "CustodySummary",
     "ReviewState",
     "ScanSummary",
     "UnknownRecordingError",
@@ -49,10 +64,12 @@ __all__ = [
     "downgrade",
     "get_recording",
     "load_count_timelines",
+    "load_custody_events",
     "load_findings",
     "load_recordings",
     "open_store",
     "recording_paths",
+    "save_custody_events",
     "save_scan_results",
     "upgrade",
 ]

@@ -1,4 +1,5 @@
-"""The tables: recordings, the paths they were seen at, scans, findings and count timelines.
+"""The tables: recordings, the paths they were seen at, scans, findings, count timelines and
+custody events.
 
 Enumerations (`FindingKind`, `Severity`, `CameraKind`, ...) are stored as their string values
 in plain string columns, not as database enums: analyses add kinds over time and a new kind
@@ -205,4 +206,42 @@ class CountTimelineRow(Base):
         # Rules ask for one camera's timelines over a time window.
         Index("ix_count_timelines_camera_start_s", "camera", "start_s"),
         Index("ix_count_timelines_scan_id", "scan_id"),
+    )
+
+
+class CustodyEventRow(Base):
+    """One signed event of a handover form (`analyzer.custody.CustodyEvent`), as first imported.
+
+    The key is the form's `event_id` (unique within the authority whose forms the store keeps).
+    Stored events are never changed: a re-import with the same content is a no-op, one with
+    other content is refused. `source_sha256` and `source_row` say where the event was first
+    read from; the same event read later from another file keeps them.
+    """
+
+    __tablename__ = "custody_events"
+
+    event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    time: Mapped[datetime] = mapped_column(UTCDateTime())
+    # POSIX seconds, like the analyzer's value.
+    time_s: Mapped[float] = mapped_column(Double())
+    type: Mapped[str] = mapped_column(String(16))
+    # Empty for a duty event that names no lot.
+    lot: Mapped[str] = mapped_column(String(200))
+    location: Mapped[str] = mapped_column(String(200))
+    bundles: Mapped[int | None] = mapped_column(Integer)
+    # The names that signed, in form order.
+    persons: Mapped[list[str]] = mapped_column(json_document())
+    device: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text)
+    # hex SHA-256 of the imported file, and the event's spreadsheet row in it.
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    source_row: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        CheckConstraint("bundles IS NULL OR bundles >= 0", name="bundles_not_negative"),
+        # Rules read one lot's events, or every event of a period, in time order.
+        Index("ix_custody_events_lot_time_s", "lot", "time_s"),
+        Index("ix_custody_events_time_s", "time_s"),
+        Index("ix_custody_events_source_sha256", "source_sha256"),
     )

@@ -26,7 +26,14 @@ from pipelines.store.schema import Base
 from tests.pipelines.store.factories import make_finding, make_recording, make_timeline
 from tests.pipelines.store.helpers import assert_same_timelines, count, table_rows
 
-APP_TABLES = {"recordings", "recording_paths", "scans", "findings", "count_timelines"}
+APP_TABLES = {
+    "recordings",
+    "recording_paths",
+    "scans",
+    "findings",
+    "count_timelines",
+    "custody_events",
+}
 TIMELINE_COUNTS = {"timelines_new", "timelines_known"}
 
 
@@ -42,7 +49,7 @@ def test_empty_database_is_migrated_to_head(db_url: str) -> None:
     engine = open_store(db_url)
     try:
         assert table_names(engine) == APP_TABLES | {"alembic_version"}
-        assert current_revision(engine) == head_revision() == "0002"
+        assert current_revision(engine) == head_revision() == "0003"
     finally:
         engine.dispose()
 
@@ -102,12 +109,14 @@ def test_0002_downgrades_to_0001_and_upgrades_over_stored_data(store: sa.Engine)
 
     downgrade(store, "0001")
     assert current_revision(store) == "0001"
-    assert table_names(store) == APP_TABLES - {"count_timelines"} | {"alembic_version"}
+    assert table_names(store) == APP_TABLES - {"count_timelines", "custody_events"} | {
+        "alembic_version"
+    }
     assert scan_columns(store) & TIMELINE_COUNTS == set()
     # Dropping the timelines (and, on SQLite, rebuilding `scans`) kept everything else.
     assert [count(store, name) for name in ("scans", "recordings", "findings")] == [1, 1, 1]
 
-    upgrade(store)  # 0001 -> 0002 over a store that holds a scan saved without timelines
+    upgrade(store, "0002")  # 0001 -> 0002 over a store that holds a scan saved without timelines
     assert current_revision(store) == "0002"
     assert scan_columns(store) >= TIMELINE_COUNTS
     [scan] = table_rows(store, "scans")
