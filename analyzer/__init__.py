@@ -4,4 +4,4 @@ Nothing in this package opens files, decodes video or touches a database; every 
 timelines (numpy arrays and dataclasses) and returns findings, so it is tested without video.
 """
 
-ANALYZER_VERSION = "0.1.0"
+ANALYZER_VERSION = "0.2.0"

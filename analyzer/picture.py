@@ -33,3 +33,18 @@ def change(previous: GrayImage, current: GrayImage) -> float:
     if previous.shape != current.shape:
         raise ValueError(f"picture sizes differ: {previous.shape} != {current.shape}")
     return float(np.abs(current.astype(np.int16) - previous.astype(np.int16)).mean())
+
+
+def block_change(previous: GrayImage, current: GrayImage, blocks: int = 8) -> float:
+    """Largest mean absolute difference over a `blocks` x `blocks` grid of two equal pictures.
+
+    A person moving in one corner changes one block a lot while sensor noise changes every
+    block a little; the largest block shows the first and ignores the second.
+    """
+    if previous.shape != current.shape:
+        raise ValueError(f"picture sizes differ: {previous.shape} != {current.shape}")
+    diff = np.abs(current.astype(np.int16) - previous.astype(np.int16)).astype(np.float32)
+    h, w = diff.shape
+    rows = np.array_split(np.arange(h), min(blocks, h))
+    cols = np.array_split(np.arange(w), min(blocks, w))
+    return float(max(diff[r[0] : r[-1] + 1, c[0] : c[-1] + 1].mean() for r in rows for c in cols))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from analyzer.counting import (
     CountTimeline,
@@ -20,10 +21,14 @@ from analyzer.counting import (
     suppress_flicker,
 )
 from analyzer.detections import Detections, ObjectClass
+from analyzer.picture import block_change
 from analyzer.sampling import SampleGrid
 from models.detector import BgrFrame, Detector
 from models.tracking import ObjectTracker
 from pipelines.media import DecodedFrame
+
+# Width of the grey thumbnail the detector gate compares: a person is a few blocks of it.
+GATE_WIDTH = 96
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,11 @@ class CountingSetup:
     person_min_confidence: float | None = None
     batch: int = 4
     detect_width: int = 640
+    # Detector gating: run the detector only when the picture changed this much (largest
+    # block change, grey levels) since it last ran, or `keep_alive_s` has passed, so that
+    # a motionless person is still counted. None runs it on every analysed frame.
+    detect_on_change: float | None = None
+    keep_alive_s: float = 5.0
 
     @property
     def description(self) -> str:
@@ -54,9 +64,15 @@ class CountingSetup:
         zone = (
             "none" if self.zone is None else "x".join(f"{v:.3f}" for v in self.zone.points.ravel())
         )
+        gate = (
+            "every-frame"
+            if self.detect_on_change is None
+            else f"{self.detect_on_change:g}/{self.keep_alive_s:g}s"
+        )
         return (
             f"persons={person};bundles={bundle};every_s={self.every_s:g};"
-            f"min_run_s={self.min_run_s:g};min_confidence={self.min_confidence:g};zone={zone}"
+            f"min_run_s={self.min_run_s:g};min_confidence={self.min_confidence:g};zone={zone};"
+            f"gate={gate}"
         )
 
     @property
@@ -97,12 +113,16 @@ class ObjectCounter:
     recording_start: float
     tracker: ObjectTracker = field(default_factory=ObjectTracker)
     _grid: SampleGrid = field(init=False)
-    _batch_times: list[float] = field(default_factory=list)
-    _batch_images: list[BgrFrame] = field(default_factory=list)
+    # Analysed frames waiting for a detector batch, in time order; None: nothing changed since
+    # the detector last ran, so the frame repeats the count before it.
+    _pending: list[tuple[float, BgrFrame | None]] = field(default_factory=list)
+    _last_thumbnail: npt.NDArray[np.uint8] | None = None
+    _last_detected_at: float = -np.inf
     _times: list[float] = field(default_factory=list)
     _persons: list[int] = field(default_factory=list)
     _bundles: list[int] = field(default_factory=list)
     _confidence: list[float] = field(default_factory=list)
+    detector_runs: int = 0
 
     def __post_init__(self) -> None:
         self._grid = SampleGrid(self.setup.every_s)
@@ -110,24 +130,56 @@ class ObjectCounter:
     def take(self, frame: DecodedFrame) -> None:
         if not self._grid.due(frame.time):
             return
-        self._batch_times.append(frame.time)
-        self._batch_images.append(frame.bgr(self.setup.detect_width))
-        if len(self._batch_images) >= self.setup.batch:
+        if self._needs_detector(frame):
+            self._pending.append((frame.time, frame.bgr(self.setup.detect_width)))
+        else:
+            self._pending.append((frame.time, None))
+        if sum(image is not None for _, image in self._pending) >= self.setup.batch:
             self._flush()
 
+    def _needs_detector(self, frame: DecodedFrame) -> bool:
+        if self.setup.detect_on_change is None:
+            return True
+        thumbnail = frame.gray(GATE_WIDTH)
+        changed = (
+            self._last_thumbnail is None
+            or self._last_thumbnail.shape != thumbnail.shape
+            or block_change(self._last_thumbnail, thumbnail) > self.setup.detect_on_change
+            or frame.time - self._last_detected_at >= self.setup.keep_alive_s
+        )
+        if changed:
+            self._last_thumbnail = thumbnail
+            self._last_detected_at = frame.time
+        return changed
+
     def _flush(self) -> None:
-        if not self._batch_images:
+        images = [image for _, image in self._pending if image is not None]
+        if not self._pending:
             return
-        per_detector = [
-            [_only(found, classes) for found in detector.detect(self._batch_images)]
-            for detector, classes in self.setup.jobs()
-        ]
-        for index, time in enumerate(self._batch_times):
-            image = self._batch_images[index]
+        per_detector = (
+            [
+                [_only(found, classes) for found in detector.detect(images)]
+                for detector, classes in self.setup.jobs()
+            ]
+            if images
+            else []
+        )
+        self.detector_runs += len(images)
+        index = 0
+        for time, image in self._pending:
+            if image is None:
+                self._repeat(time)
+                continue
             found = _merge([results[index] for results in per_detector])
+            index += 1
             self._count(time, found, width=image.shape[1], height=image.shape[0])
-        self._batch_times.clear()
-        self._batch_images.clear()
+        self._pending.clear()
+
+    def _repeat(self, time: float) -> None:
+        self._times.append(time)
+        self._persons.append(self._persons[-1])
+        self._bundles.append(self._bundles[-1])
+        self._confidence.append(self._confidence[-1])
 
     def _count(self, time: float, found: Detections, *, width: int, height: int) -> None:
         tracked = self.tracker.update(found, time)

@@ -99,4 +99,7 @@ def counting_setup(
         min_confidence=settings.min_confidence,
         person_min_confidence=person_min_confidence,
         detect_width=settings.detect_width,
+        # The motion fallback learns its background from every frame: it cannot be skipped.
+        detect_on_change=None if ceiling < 1.0 else settings.detector_gate,
+        keep_alive_s=settings.keep_alive_s,
     )

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import av
 import av.error
 import numpy as np
 import numpy.typing as npt
 
+from analyzer.gating import GopPlan
 from analyzer.sampling import SampleGrid
 from analyzer.signals import PacketTimeline
 
@@ -107,6 +108,7 @@ class DecodeStats:
     decoded_to_s: float = 0.0
     frames: int = 0
     errors: int = 0
+    skipped: int = 0  # predicted frames of static GOPs, not decoded
 
 
 def _open(path: Path) -> av.container.InputContainer:
@@ -230,10 +232,19 @@ def _rotation(frame: av.VideoFrame) -> int:
 
 
 def _decoded(
-    container: av.container.InputContainer, stream: av.VideoStream, stats: DecodeStats
+    container: av.container.InputContainer,
+    stream: av.VideoStream,
+    stats: DecodeStats,
+    plan: GopPlan | None = None,
 ) -> Iterator[av.VideoFrame]:
-    """Decode every frame, counting damaged packets instead of stopping at the first one."""
+    """Decode every frame, counting damaged packets instead of stopping at the first one.
+
+    With a `plan`, the predicted frames of GOPs it marks static are not decoded at all (their
+    keyframe is); they still count as present up to their timestamps in `stats`.
+    """
     demuxed = container.demux(stream)
+    gop = -1
+    origin = _stream_origin(stream)
     while True:
         try:
             packet = next(demuxed)
@@ -248,6 +259,12 @@ def _decoded(
             except av.error.FFmpegError:
                 stats.errors += 1
             return
+        if plan is not None and packet.size > 0:
+            if packet.is_keyframe:
+                gop += 1
+            elif 0 <= gop < plan.full.size and not plan.full[gop]:
+                _count_skipped(packet, stats, origin)
+                continue
         try:
             frames = packet.decode()
         except av.error.FFmpegError:
@@ -259,12 +276,21 @@ def _decoded(
             yield frame
 
 
+def _count_skipped(packet: av.Packet[Any], stats: DecodeStats, origin: float) -> None:
+    if packet.pts is None or packet.time_base is None:
+        return
+    end = float((packet.pts + (packet.duration or 0)) * packet.time_base) - origin
+    stats.decoded_to_s = max(stats.decoded_to_s, end)
+    stats.skipped += 1
+
+
 def iter_frames(
     path: Path,
     *,
     every_s: float,
     stats: DecodeStats | None = None,
     progress: Callable[[float], None] | None = None,
+    plan: GopPlan | None = None,
 ) -> Iterator[DecodedFrame]:
     """Decode `path` and yield one picture per `every_s` seconds of presentation time.
 
@@ -272,7 +298,7 @@ def iter_frames(
     out, and a picture is converted only when the caller asks for it, which is where the cost
     lies. `stats` is updated as decoding goes, so after the iterator is exhausted it says how
     far the file decoded and how many packets failed. `progress` receives the time of each
-    sampled frame.
+    sampled frame. A `plan` (from the packet screening) limits static GOPs to their keyframe.
     """
     stats = stats if stats is not None else DecodeStats()
     with _open(path) as container:
@@ -284,7 +310,7 @@ def iter_frames(
         frame_s = 1.0 / (_nominal_fps(stream) or 25.0)
         grid = SampleGrid(every_s)
         last_time = -np.inf
-        for frame in _decoded(container, stream, stats):
+        for frame in _decoded(container, stream, stats, plan):
             if frame.pts is None or frame.time_base is None:
                 stats.errors += 1
                 continue

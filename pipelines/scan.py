@@ -19,6 +19,7 @@ import numpy as np
 from analyzer import continuity, picture
 from analyzer.counting import CountTimeline
 from analyzer.findings import Finding
+from analyzer.gating import GateSettings, plan_gops
 from analyzer.recording import CameraKind, RecordingInfo
 from analyzer.sampling import SampleGrid
 from analyzer.signals import FrameSignals, PacketTimeline
@@ -48,6 +49,9 @@ class ScanOptions:
     start: float | None = None
     analysis_every_s: float = 0.2
     counting: Callable[[Camera], CountingSetup | None] | None = None
+    # Packet screening: decode only the keyframes of GOPs where nothing happens. None decodes
+    # every frame (`--exhaustive`).
+    gate: GateSettings | None = GateSettings()
 
 
 @dataclass(frozen=True)
@@ -161,7 +165,9 @@ def analyse_recording(
     every_s = (
         options.analysis_every_s if setup is None else min(options.analysis_every_s, setup.every_s)
     )
-    for frame in media.iter_frames(path, every_s=every_s, stats=stats, progress=advance):
+    plan = None if options.gate is None else plan_gops(packets, options.gate)
+    frames = media.iter_frames(path, every_s=every_s, stats=stats, progress=advance, plan=plan)
+    for frame in frames:
         meter.take(frame)
         if counter is not None:
             counter.take(frame)

@@ -151,6 +151,16 @@ class CountingSettings(StrictModel):
     detect_width: int = Field(
         640, ge=160, le=3840, description="Frames are scaled to this width for the detectors."
     )
+    detector_gate: float | None = Field(
+        6.0,
+        gt=0,
+        description="Run the detector only where the picture changed by this many grey levels "
+        "(largest block of a 96-pixel thumbnail) since it last ran; null runs it on every "
+        "analysed frame (as `scan --exhaustive` does).",
+    )
+    keep_alive_s: float = Field(
+        5.0, gt=0, description="The detector runs at least this often, changed or not."
+    )
 
 
 class Site(StrictModel):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from tqdm import tqdm
 
 from analyzer import ANALYZER_VERSION
+from analyzer.gating import GateSettings
 from analyzer.recording import CameraKind
 from pipelines import ingest, scan
 from pipelines.cli.common import (
@@ -92,6 +93,12 @@ def register(commands: Any) -> None:
         "--no-counting", action="store_true", help="check continuity only; count nothing"
     )
     parser.add_argument(
+        "--exhaustive",
+        action="store_true",
+        help="audit mode: decode every frame and run the detectors on every analysed frame "
+        "(slow; the default screens the compressed stream and skips what did not change)",
+    )
+    parser.add_argument(
         "--custody",
         type=Path,
         metavar="FILE",
@@ -118,6 +125,10 @@ def run(args: argparse.Namespace) -> int:
         site = site.model_copy(
             update={"counting": site.counting.model_copy(update={"fps": args.count_fps})}
         )
+    if args.exhaustive:
+        site = site.model_copy(
+            update={"counting": site.counting.model_copy(update={"detector_gate": None})}
+        )
     options = scan.ScanOptions(
         site=site,
         zone=zone,
@@ -127,6 +138,7 @@ def run(args: argparse.Namespace) -> int:
         start=None if args.start is None else parse_time(args.start, zone, "--start"),
         analysis_every_s=1.0 / args.analysis_fps,
         counting=None if args.no_counting else _counting_for(args, site),
+        gate=None if args.exhaustive else GateSettings(),
     )
     engine = open_engine(args.db)
     try:
@@ -229,5 +241,6 @@ def _params(args: argparse.Namespace) -> dict[str, Any]:
         "bundle_model": args.bundle_model,
         "count_fps": args.count_fps,
         "counting": not args.no_counting,
+        "exhaustive": args.exhaustive,
         "custody": None if args.custody is None else str(args.custody),
     }

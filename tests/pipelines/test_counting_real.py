@@ -55,7 +55,9 @@ def test_one_person_during_each_visit_and_nobody_otherwise():
     expected = np.zeros(len(timeline), np.int64)
     for start, end in VISITS:
         expected[(times >= start) & (times <= end)] = 1
-    assert len(timeline) == pytest.approx(139.4 * 2, abs=3)
+    # 2 a second where something happens; one a GOP (1 s here) where the screening finds none
+    assert times[0] <= 0.5 and times[-1] >= 138.5
+    assert np.diff(times).max() <= 1.01
     agreement = float(np.mean(timeline.persons == expected))
     assert agreement >= 0.95, f"{agreement:.3f} of frames right"
     # every visit is seen, and each as one person

@@ -3,6 +3,7 @@ people coming and going, long empty stretches. None of it is a continuity proble
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from analyzer.recording import CameraKind
@@ -36,7 +37,9 @@ def test_real_footage_has_no_continuity_findings(name, duration_s, size):
     assert (recording.width, recording.height) == size
     assert recording.decode_errors == 0
     assert recording.decoded_to == pytest.approx(recording.end, abs=0.05)
-    assert len(analysis.signals) == pytest.approx(duration_s * 5, abs=2)
+    # 5 pictures a second where the stream shows activity, at least one a GOP (1 s) elsewhere
+    steps = np.diff(analysis.signals.time)
+    assert steps.max() <= 1.01 and analysis.signals.time[-1] >= duration_s - 1.1
     assert analysis.findings == []
     # The empty room stays static for long stretches: live noise, not a frozen picture.
     assert analysis.signals.change[1:].min() < 0.5 < analysis.signals.change[1:].max()
