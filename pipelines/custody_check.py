@@ -92,9 +92,9 @@ def check_against_custody(
     """
     if events is None:
         events = load_custody_events(session)
-    all_recordings = _union_by_key(recordings, load_recordings(session), key=lambda r: r.sha256)
     if not events:
-        return CustodyCheck(CustodyTrail(), list(findings), [], all_recordings)
+        return CustodyCheck(CustodyTrail(), list(findings), [], list(recordings))
+    all_recordings = _union_by_key(recordings, load_recordings(session), key=lambda r: r.sha256)
     first = min(e.time for e in events)
     last_event = max(e.time for e in events)
     until = max([last_event, *(r.end for r in all_recordings if r.end >= first)])
