@@ -3,12 +3,14 @@
 The vault camera `vault-a` is exported like a Hikvision NVR (`ch01_<start>_<end>.mp4`, local
 time, Asia/Shanghai) and carries one planted instance of each continuity problem the analyzer
 must find; `ground_truth.json` lists them. The handheld clip is clean: rotated, variable frame
-rate, shaky, and must produce no finding.
+rate, shaky, and must produce no finding. The custody scenario in `custody/` (a second vault
+camera, a phone filming a move, the handover form, planted custody-rule violations listed under
+`custody_violations`) is written by `custody_footage.py` on top of this module.
 
 Everything is deterministic: the noise of a frame is seeded by its wall-clock time and x264 runs
 single-threaded, so running this twice yields byte-identical files.
 
-    python sample_videos/generate.py [--out DIR]
+    python sample_videos/generate.py [--out DIR] [--jobs N]
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -828,12 +832,32 @@ def write_handheld(out: Path) -> Path:
     return path
 
 
-def generate(out: Path) -> dict[str, object]:
-    """Write all sample media and ground_truth.json into `out`; return the ground truth."""
+def generate(out: Path, workers: int | None = None) -> dict[str, object]:
+    """Write all sample media and ground_truth.json into `out`; return the ground truth.
+
+    Files are encoded in parallel by `workers` processes (default: the cores, at most 4);
+    each file depends on nothing but its own frames, so the bytes do not depend on it.
+    """
+    # The custody scenario (custody_*.py) builds on this module's scene, sensor and encoder.
+    from custody_footage import clear_media, media_jobs, write_form_and_truth
+
     out.mkdir(parents=True, exist_ok=True)
-    truths = sorted(write_vault(out), key=lambda truth: truth.start)
-    write_handheld(out)
-    truth: dict[str, object] = {"timezone": TIMEZONE, "problems": [t.as_json() for t in truths]}
+    clear_media(out)
+    workers = workers or min(4, os.cpu_count() or 1)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        custody_media = [pool.submit(job) for job in media_jobs(out)]
+        vault = pool.submit(write_vault, out)
+        handheld = pool.submit(write_handheld, out)
+        custody = write_form_and_truth(out)
+        truths = sorted(vault.result(), key=lambda truth: truth.start)
+        handheld.result()
+        for job in custody_media:
+            job.result()
+    truth: dict[str, object] = {
+        "timezone": TIMEZONE,
+        "problems": [t.as_json() for t in truths],
+        "custody_violations": custody,
+    }
     text = json.dumps(truth, indent=2, ensure_ascii=False) + "\n"
     (out / "ground_truth.json").write_text(text, encoding="utf-8")
     return truth
@@ -843,9 +867,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Command line: generate into --out (default: this folder) and list what was written."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
+    parser.add_argument("--jobs", type=int, default=None, help="encoding processes")
     args = parser.parse_args(argv)
-    truth = generate(args.out)
-    for path in sorted(args.out.glob("*/*.mp4")):
+    truth = generate(args.out, args.jobs)
+    for path in sorted(args.out.rglob("*.mp4")):
         print(f"{path.relative_to(args.out)}  {path.stat().st_size} bytes")
     print(json.dumps(truth, indent=2))
 

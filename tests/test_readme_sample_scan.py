@@ -1,5 +1,6 @@
-"""The README's main command on the shipped sample videos finds every planted problem, with
-start and end within 1 s, and reports no other continuity finding."""
+"""The README's main command on the shipped sample videos finds every planted problem (continuity
+and custody violations, the latter with their leg and event), with start and end within 1 s,
+and reports nothing else."""
 
 from __future__ import annotations
 
@@ -50,9 +51,11 @@ def test_readme_main_command_finds_every_planted_problem(tmp_path, vaultwatch_ho
     )
     assert result.returncode == 0, result.stderr
     findings = json.loads(out.read_text(encoding="utf-8"))["findings"]
-    planted = json.loads((ROOT / "sample_videos" / "ground_truth.json").read_text())["problems"]
+    truth = json.loads((ROOT / "sample_videos" / "ground_truth.json").read_text())
+    planted = truth["problems"] + truth["custody_violations"]
+    assert {p["kind"] for p in truth["problems"]} <= CONTINUITY_KINDS
 
-    unmatched = [f for f in findings if f["kind"] in CONTINUITY_KINDS]
+    unmatched = list(findings)
     for problem in planted:
         match = next(
             (
@@ -62,12 +65,14 @@ def test_readme_main_command_finds_every_planted_problem(tmp_path, vaultwatch_ho
                 and f["camera"] == problem["camera"]
                 and abs(seconds(f["start"]) - seconds(problem["start"])) <= 1.0
                 and abs(seconds(f["end"]) - seconds(problem["end"])) <= 1.0
+                and all(f[key] == problem[key] for key in ("rule", "custody_leg", "custody_event")
+                        if key in problem)
             ),
             None,
-        )
+        )  # fmt: skip
         assert match is not None, f"planted problem not found: {problem}\nfound: {findings}"
         unmatched.remove(match)
-    assert unmatched == [], f"spurious continuity findings: {unmatched}"
+    assert unmatched == [], f"spurious findings: {unmatched}"
 
 
 def seconds(iso: str) -> float:

@@ -7,10 +7,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from pipelines.cli import custody, models, report, scan
+from pipelines.cli import custody, models, report, scan, training
 from pipelines.cli.common import UsageError
 
-COMMANDS = (scan, custody, report, models)
+COMMANDS = (scan, custody, report, models, training)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the process exit code (0 ran, 2 bad usage or input)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] in training.PASSTHROUGH:
+        return training.PASSTHROUGH[arguments[0]][1](arguments[1:])
     parser = build_parser()
     args = parser.parse_args(arguments)
     logging.basicConfig(

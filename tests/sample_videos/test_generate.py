@@ -1,11 +1,13 @@
 """The committed sample footage is exactly what `sample_videos/generate.py` makes, and sound.
 
-The generator runs once per module into a temporary folder (about 20 s on two cores); the
-tests then compare its output with the committed files and open every file with PyAV.
+The generator runs once per module into a temporary folder (about 50 s of CPU time, encoded in
+parallel); the tests then compare its output with the committed files, open every file with
+PyAV, and check the custody scenario's form against its ground truth.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import re
@@ -20,6 +22,10 @@ import av
 import numpy as np
 import pytest
 
+from analyzer.custody import CustodyEvent, EventType, LegKind
+from analyzer.legs import derive_legs
+from pipelines.site import load_site
+
 pytestmark = pytest.mark.video
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_videos"
@@ -27,6 +33,9 @@ GENERATOR = SAMPLES / "generate.py"
 TZ = ZoneInfo("Asia/Shanghai")
 VAULT_NAME = re.compile(r"ch01_(\d{14})_(\d{14})\.mp4")
 HANDHELD = "handheld-1/VID_20261124_081500.mp4"
+CUSTODY_FORM = "custody/custody.csv"
+VAULT_B_NAME = re.compile(r"ch02_(\d{14})_(\d{14})\.mp4")
+PHONE_2_NAME = re.compile(r"VID_(\d{8}_\d{6})_P2\.mp4")
 X264_VERSION = re.compile(rb"x264 - core \d+( r\d+ [0-9a-f]+)?")
 
 
@@ -46,8 +55,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def outputs(folder: Path) -> list[str]:
     """Generated files under `folder`, as sorted relative POSIX paths."""
-    names = [p.relative_to(folder).as_posix() for p in folder.glob("*/*.mp4")]
-    return sorted([*names, "ground_truth.json"])
+    names = [p.relative_to(folder).as_posix() for p in folder.rglob("*.mp4")]
+    return sorted([*names, "ground_truth.json", CUSTODY_FORM])
 
 
 def sha256(path: Path) -> str:
@@ -61,9 +70,9 @@ def x264_version(path: Path) -> str:
     return found.group().decode() if found else "unknown"
 
 
-def name_times(path: Path) -> tuple[datetime, datetime]:
+def name_times(path: Path, pattern: re.Pattern[str] = VAULT_NAME) -> tuple[datetime, datetime]:
     """Local start and end stated by an NVR file name."""
-    found = VAULT_NAME.fullmatch(path.name)
+    found = pattern.fullmatch(path.name)
     assert found, path.name
     start, end = (datetime.strptime(g, "%Y%m%d%H%M%S").replace(tzinfo=TZ) for g in found.groups())
     return start, end
@@ -229,3 +238,135 @@ def test_handheld_clip_is_rotated_with_jittering_frame_times(generated: Path) ->
     assert steps.min() >= 0.055 and steps.max() <= 0.080
     assert len(set(steps.tolist())) > 10  # variable, not constant, frame rate
     assert 14 <= len(frames) / duration <= 16
+
+
+# --------------------------------------------------------------------------------------------
+# The custody scenario (sample_videos/custody)
+# --------------------------------------------------------------------------------------------
+
+CUSTODY_KINDS = {
+    "lone_person": ("V7", LegKind.STAY),
+    "bundle_count_mismatch": ("V10", LegKind.STAY),
+    "late_recording_start": ("V4", LegKind.MOVE),
+    "paper_off_camera": ("V5", LegKind.MOVE),
+}
+
+
+def read_form(folder: Path) -> list[CustodyEvent]:
+    """The custody form's rows as the analyzer's events (times read with their offset)."""
+    with (folder / CUSTODY_FORM).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [
+        CustodyEvent(
+            event_id=row["event_id"],
+            time=datetime.fromisoformat(row["time"]).timestamp(),
+            type=EventType(row["type"]),
+            lot=row["lot"],
+            location=row["location"],
+            bundles=int(row["bundles"]),
+            persons=tuple(row["persons"].split(";")),
+            device=row["device"] or None,
+            note=row["note"],
+            row=number,
+        )
+        for number, row in enumerate(rows, start=2)
+    ]
+
+
+def seconds(iso: str) -> float:
+    return datetime.fromisoformat(iso).timestamp()
+
+
+def custody_files(folder: Path) -> tuple[list[Path], Path]:
+    """(vault-b segments in time order, the phone-2 clip)."""
+    segments = sorted((folder / "custody" / "vault-b").glob("ch02_*.mp4"))
+    (clip,) = (folder / "custody" / "phone-2").glob("VID_*_P2.mp4")
+    return segments, clip
+
+
+def clip_span(clip: Path) -> tuple[float, float, list[float]]:
+    """(start from the name, end = start + container duration, frame times) of the phone clip."""
+    found = PHONE_2_NAME.fullmatch(clip.name)
+    assert found, clip.name
+    start = datetime.strptime(found.group(1), "%Y%m%d_%H%M%S").replace(tzinfo=TZ).timestamp()
+    with av.open(str(clip)) as container:
+        assert container.duration is not None
+        stream = container.streams.video[0]
+        assert (stream.codec_context.width, stream.codec_context.height) == (640, 360)
+        times = sorted(
+            float(p.pts * p.time_base) for p in container.demux(stream) if p.pts is not None
+        )
+        return start, start + container.duration / 1_000_000, times
+
+
+def test_custody_ground_truth_names_the_forms_events_and_legs(generated: Path) -> None:
+    events = read_form(generated)
+    by_id = {event.event_id: event for event in events}
+    assert len(by_id) == len(events) == 3
+    trail = derive_legs(events)
+    legs = {leg.leg_id: leg for leg in trail.legs}
+    assert [leg.kind for leg in trail.legs] == [LegKind.STAY, LegKind.MOVE]
+    assert trail.open_moves == []
+    violations = ground_truth(generated)["custody_violations"]
+    assert isinstance(violations, list)
+    assert sorted(v["kind"] for v in violations) == sorted(CUSTODY_KINDS)
+    starts = [seconds(v["start"]) for v in violations]
+    assert starts == sorted(starts)
+    for v in violations:
+        rule, kind = CUSTODY_KINDS[v["kind"]]
+        assert v["rule"] == rule
+        leg = legs[v["custody_leg"]]
+        assert leg.kind is kind
+        assert v["camera"] == ("vault-b" if kind is LegKind.STAY else leg.device)
+        event = by_id[v["custody_event"]]
+        start, end = seconds(v["start"]), seconds(v["end"])
+        if v["kind"] == "bundle_count_mismatch":  # the count written on the depart
+            assert event.type is EventType.DEPART and event.bundles == 4
+            assert (start, end) == (event.time - 30, event.time + 30)
+            assert trail.leg_at(event.lot, event.time) == leg
+        else:
+            assert event.event_id == leg.start_event
+            assert leg.start <= start < end <= leg.end
+    lone = next(v for v in violations if v["kind"] == "lone_person")
+    assert 10 <= seconds(lone["end"]) - seconds(lone["start"]) <= 14
+
+
+def test_custody_recordings_cover_the_story_as_planted(generated: Path) -> None:
+    events = read_form(generated)
+    arrive, depart, office = events
+    violations = {v["kind"]: v for v in ground_truth(generated)["custody_violations"]}
+    segments, clip = custody_files(generated)
+    site = load_site(SAMPLES / "site.yaml")
+    assert site.camera_for_file(clip.name).id == "phone-2"
+    assert site.camera_for_file(Path(HANDHELD).name).id == "handheld-1"
+
+    # vault-b: contiguous NVR segments (640x360, 10 fps, a keyframe every second) over the stay
+    spans = []
+    for path in segments:
+        assert site.camera_for_file(path.name).id == "vault-b"
+        start, end = name_times(path, VAULT_B_NAME)
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            assert (stream.codec_context.width, stream.codec_context.height) == (640, 360)
+            assert container.duration is not None
+            assert container.duration / 1_000_000 == pytest.approx((end - start).total_seconds())
+            packets = sorted(
+                (p.pts, p.is_keyframe) for p in container.demux(stream) if p.pts is not None
+            )
+        assert [k for k, (_, key) in enumerate(packets) if key] == list(range(0, len(packets), 10))
+        spans.append((start.timestamp(), end.timestamp()))
+    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert spans[0][0] < arrive.time and depart.time + 30 <= spans[-1][1]
+
+    # phone-2: starts late, keeps a phone's jittery frame rate, ends just before the office
+    # arrival and after every other recording, so no camera-less stay in the office begins
+    start, end, times = clip_span(clip)
+    assert seconds(violations["late_recording_start"]["start"]) == depart.time
+    assert seconds(violations["late_recording_start"]["end"]) == start
+    assert start - depart.time == 15
+    steps = np.round(np.diff(times), 3)
+    assert steps.min() >= 0.04 and steps.max() <= 0.080 and len(set(steps.tolist())) > 10
+    assert 0 < office.time - end < 1 and max(s[1] for s in spans) <= office.time
+    off = violations["paper_off_camera"]
+    assert start < seconds(off["start"]) < seconds(off["end"]) < end
+    assert 4 <= seconds(off["end"]) - seconds(off["start"]) <= 6

@@ -1,0 +1,210 @@
+"""Measure a bundle detector on a held-out synthetic set, through the product's detector path.
+
+The frames come from `synth_bundles` with `HELDOUT_SEED`, a seed training never uses, so no
+held-out frame was seen in training. The model runs through the product's ONNX Runtime backend
+(`models.backends.onnx_ultralytics`: letterbox, decode, NMS, `Detections`), once at a very low
+threshold; precision and recall are read at the product's operating threshold and AP50 from all
+detections. Needs no torch.
+
+CLI: ``python -m pipelines.training.evaluate_bundles models/weights/bundle_yolo.onnx --count 500``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from analyzer.detections import ObjectClass
+from models.backends.onnx_session import create_session, image_input
+from models.backends.onnx_ultralytics import UltralyticsOnnxDetector
+from models.backends.options import DetectorOptions
+from models.backends.postprocess import ClassMap
+from models.detector import Detector
+from pipelines.training.detection_metrics import ImageMatch, best_f1, match_image, summarize
+from pipelines.training.synth_bundles import SynthConfig, SynthSample, render_sample
+
+HELDOUT_SEED = 90_210_001
+"""Seed of the held-out set; `train_bundles` refuses it for training data."""
+SCAN_CONFIDENCE = 0.001
+"""Threshold of the evaluation run itself: low, so AP sees the whole precision-recall curve."""
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    """Bundle-detection quality on a set of frames at IoU `iou`.
+
+    precision / recall at `confidence` (the product's operating threshold); `strict_precision`
+    also counts detections on barely visible (ignored) bundles as false; map50 is AP at IoU 0.5
+    over all detections (one class, so AP50 = mAP50).
+    """
+
+    model: str
+    images: int
+    seed: int
+    confidence: float
+    iou: float
+    ground_truth: int
+    detections: int
+    true_positives: int
+    ignored_detections: int
+    precision: float
+    recall: float
+    strict_precision: float
+    map50: float
+    best_f1_confidence: float
+    """Threshold with the best F1 on this set (a hint for `bundle_confidence`)."""
+    best_f1_precision: float
+    best_f1_recall: float
+    ms_per_image: float
+
+    def as_dict(self) -> dict[str, float | int | str]:
+        return asdict(self)
+
+
+def heldout_samples(
+    count: int, seed: int = HELDOUT_SEED, config: SynthConfig | None = None
+) -> Iterator[SynthSample]:
+    """Frames 0..count-1 of the held-out synthetic set."""
+    for i in range(count):
+        yield render_sample(seed, i, config)
+
+
+def onnx_bundle_detector(
+    path: Path, *, confidence: float = SCAN_CONFIDENCE, threads: int = 1
+) -> UltralyticsOnnxDetector:
+    """The product backend over a one-class Ultralytics ONNX file (class 0 = bundle)."""
+    spec = image_input(create_session(path, threads=threads))
+    if spec.height is None or spec.width is None:
+        raise ValueError(f"{path}: export the model with a fixed input size")
+    options = DetectorOptions(bundle_confidence=confidence, intra_op_threads=threads)
+    return UltralyticsOnnxDetector(
+        path,
+        name=path.name,
+        input_size=(spec.height, spec.width),
+        class_map=ClassMap.from_ids(1, person=(), bundle=(0,)),
+        options=options,
+    )
+
+
+def evaluate_detector(
+    detector: Detector,
+    samples: Iterable[SynthSample],
+    *,
+    confidence: float | None = None,
+    iou: float = 0.5,
+    seed: int = HELDOUT_SEED,
+    batch: int = 8,
+) -> EvalReport:
+    """Run `detector` over the samples and score its BUNDLE boxes.
+
+    confidence: operating threshold for precision/recall; None = the product default
+    (`DetectorOptions().bundle_confidence`). The detector itself should keep low-score boxes
+    (see `onnx_bundle_detector`) or AP50 only covers what it returns.
+    """
+    threshold = DetectorOptions().bundle_confidence if confidence is None else confidence
+    matches: list[ImageMatch] = []
+    seconds, frames = 0.0, 0
+
+    def flush(chunk: list[SynthSample]) -> None:
+        nonlocal seconds, frames
+        start = time.perf_counter()
+        found = detector.detect([s.image for s in chunk])
+        seconds += time.perf_counter() - start
+        frames += len(chunk)
+        for sample, det in zip(chunk, found, strict=True):
+            det = det[det.class_id == ObjectClass.BUNDLE]
+            matches.append(match_image(det.xyxy, det.confidence, sample.boxes, sample.ignore, iou))
+
+    chunk: list[SynthSample] = []
+    for sample in samples:
+        chunk.append(sample)
+        if len(chunk) == batch:
+            flush(chunk)
+            chunk = []
+    if chunk:
+        flush(chunk)
+    s = summarize(matches, threshold)
+    best = best_f1(matches)
+    return EvalReport(
+        model=detector.name,
+        images=frames,
+        seed=seed,
+        confidence=threshold,
+        iou=iou,
+        ground_truth=s.ground_truth,
+        detections=s.detections,
+        true_positives=s.true_positives,
+        ignored_detections=s.ignored,
+        precision=s.precision,
+        recall=s.recall,
+        strict_precision=s.strict_precision,
+        map50=s.ap50,
+        best_f1_confidence=best.confidence,
+        best_f1_precision=best.precision,
+        best_f1_recall=best.recall,
+        ms_per_image=1000 * seconds / max(frames, 1),
+    )
+
+
+def evaluate_onnx(
+    path: Path,
+    *,
+    count: int = 500,
+    seed: int = HELDOUT_SEED,
+    confidence: float | None = None,
+    config: SynthConfig | None = None,
+) -> EvalReport:
+    """Evaluate an ONNX bundle model on `count` held-out frames (see `evaluate_detector`)."""
+    detector = onnx_bundle_detector(Path(path))
+    return evaluate_detector(
+        detector, heldout_samples(count, seed, config), confidence=confidence, seed=seed
+    )
+
+
+def format_report(report: EvalReport) -> str:
+    """A small plain-text table of the report."""
+    rows = [
+        ("model", report.model),
+        ("held-out frames (seed)", f"{report.images} ({report.seed})"),
+        ("labelled bundles", str(report.ground_truth)),
+        (f"detections >= {report.confidence:.2f}", str(report.detections)),
+        ("true positives", str(report.true_positives)),
+        ("on barely visible bundles", str(report.ignored_detections)),
+        (f"precision @IoU{report.iou:.2f}", f"{report.precision:.3f}"),
+        ("precision, strict", f"{report.strict_precision:.3f}"),
+        (f"recall @IoU{report.iou:.2f}", f"{report.recall:.3f}"),
+        ("mAP50", f"{report.map50:.3f}"),
+        (
+            "best F1 at confidence",
+            f"{report.best_f1_confidence:.2f} (P {report.best_f1_precision:.3f}, "
+            f"R {report.best_f1_recall:.3f})",
+        ),
+        ("inference ms / frame", f"{report.ms_per_image:.1f}"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("model", type=Path, help="Ultralytics ONNX export with one class, bundle")
+    parser.add_argument("--count", type=int, default=500, help="held-out frames to render")
+    parser.add_argument("--seed", type=int, default=HELDOUT_SEED)
+    parser.add_argument(
+        "--confidence",
+        type=float,
+        default=None,
+        help="operating threshold (default: the product's bundle_confidence)",
+    )
+    args = parser.parse_args(argv)
+    report = evaluate_onnx(args.model, count=args.count, seed=args.seed, confidence=args.confidence)
+    sys.stdout.write(format_report(report) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
