@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -63,6 +64,20 @@ class Detections:
             else np.asarray(tracker_id, np.int64)
         )
         return cls(boxes, np.asarray(confidence, np.float32), np.asarray(class_id, np.int64), ids)
+
+    @classmethod
+    def merge(cls, parts: Sequence[Detections]) -> Detections:
+        """The rows of several `Detections` of one frame, in order."""
+        if len(parts) == 1:
+            return parts[0]
+        if not parts:
+            return cls.empty()
+        return cls(
+            np.concatenate([p.xyxy for p in parts]),
+            np.concatenate([p.confidence for p in parts]),
+            np.concatenate([p.class_id for p in parts]),
+            np.concatenate([p.tracker_id for p in parts]),
+        )
 
     def __len__(self) -> int:
         return int(self.xyxy.shape[0])

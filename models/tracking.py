@@ -73,9 +73,4 @@ class ObjectTracker:
                     ids,
                 )
             )
-        return Detections(
-            np.concatenate([p.xyxy for p in parts]),
-            np.concatenate([p.confidence for p in parts]),
-            np.concatenate([p.class_id for p in parts]),
-            np.concatenate([p.tracker_id for p in parts]),
-        )
+        return Detections.merge(parts)

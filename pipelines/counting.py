@@ -170,7 +170,7 @@ class ObjectCounter:
             if image is None:
                 self._repeat(time)
                 continue
-            found = _merge([results[index] for results in per_detector])
+            found = Detections.merge([results[index] for results in per_detector])
             index += 1
             self._count(time, found, width=image.shape[1], height=image.shape[0])
         self._pending.clear()
@@ -220,16 +220,3 @@ def _only(detections: Detections, classes: frozenset[ObjectClass]) -> Detections
     """A person model that also knows a bundle-like class must not count bundles when the
     camera has a bundle model of its own, and vice versa."""
     return detections[np.isin(detections.class_id, [int(c) for c in classes])]
-
-
-def _merge(parts: list[Detections]) -> Detections:
-    if len(parts) == 1:
-        return parts[0]
-    if not parts:
-        return Detections.empty()
-    return Detections(
-        np.concatenate([p.xyxy for p in parts]),
-        np.concatenate([p.confidence for p in parts]),
-        np.concatenate([p.class_id for p in parts]),
-        np.concatenate([p.tracker_id for p in parts]),
-    )
