@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from analyzer.findings import Finding, FindingKind, Severity
-from analyzer.intervals import mask_intervals
+from analyzer.intervals import Interval, mask_intervals
 from analyzer.recording import CameraKind, RecordingInfo
 from analyzer.signals import FrameSignals, PacketTimeline
 from analyzer.thresholds import ContinuityThresholds
@@ -195,6 +195,21 @@ def _stretch_ends(signals: FrameSignals, decoded_to_s: float) -> np.ndarray:
     return np.append(signals.time[1:], max(decoded_to_s, float(signals.time[-1])))
 
 
+def frozen_intervals(
+    signals: FrameSignals, decoded_to_s: float, thresholds: ContinuityThresholds
+) -> list[Interval]:
+    """Stretches of at least `frozen_min_s` in which no analysed picture changed (blank ones
+    left out: they are black video, not frozen). Times are seconds from the stream start."""
+    if len(signals) == 0:
+        return []
+    ends = _stretch_ends(signals, decoded_to_s)
+    blank = signals.uniform >= thresholds.blank_uniform_fraction
+    unchanged = (signals.change < thresholds.frozen_max_change) & ~blank
+    # The frozen picture is the one shown by the frame before the first unchanged one.
+    starts = np.append(signals.time[:1], signals.time[:-1])
+    return mask_intervals(starts, ends, unchanged, thresholds.frozen_min_s)
+
+
 def picture_problems(
     recording: RecordingInfo,
     signals: FrameSignals,
@@ -227,10 +242,7 @@ def picture_problems(
                 interval.start,
             )
         )
-    unchanged = (signals.change < thresholds.frozen_max_change) & ~blank
-    # The frozen picture is the one shown by the frame before the first unchanged one.
-    starts = np.append(signals.time[:1], signals.time[:-1])
-    for interval in mask_intervals(starts, ends, unchanged, thresholds.frozen_min_s):
+    for interval in frozen_intervals(signals, decoded_to_s, thresholds):
         findings.append(
             _finding(
                 recording,

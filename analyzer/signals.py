@@ -80,3 +80,21 @@ class FrameSignals:
     def empty(cls) -> FrameSignals:
         nothing = np.zeros(0, dtype=np.float64)
         return cls(nothing, nothing.copy(), nothing.copy(), nothing.copy())
+
+    def spliced(self, start: float, end: float, inner: FrameSignals) -> FrameSignals:
+        """These signals with the rows in [start, end) replaced by `inner` (whose rows must
+        lie in that window): a stretch measured again more densely."""
+        if len(inner) and (inner.time[0] < start or inner.time[-1] >= end):
+            raise ValueError("the inner signals must lie inside the replaced window")
+        before = self.time < start
+        after = self.time >= end
+        columns = [
+            np.concatenate((outer[before], middle, outer[after]))
+            for outer, middle in (
+                (self.time, inner.time),
+                (self.luma, inner.luma),
+                (self.uniform, inner.uniform),
+                (self.change, inner.change),
+            )
+        ]
+        return FrameSignals(*columns)

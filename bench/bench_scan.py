@@ -224,8 +224,8 @@ def run_gated(recording: Path, model: Path, result: Path, profile: bool) -> None
         packets = media.read_packets(recording)
         gate = GateSettings()
         plan = plan_gops(packets, gate)
-        _, largest = gop_sizes(packets)
-        quiet = max(float(np.percentile(largest, gate.quiet_percentile)), 1.0)
+        _, median = gop_sizes(packets)
+        quiet = max(float(np.percentile(median, gate.quiet_percentile)), 1.0)
         gop = np.cumsum(packets.keyframe) - 1
         in_full = (gop >= 0) & plan.full[np.clip(gop, 0, None)]
         frames_decoded = int(in_full.sum() + (~plan.full).sum())
@@ -241,9 +241,10 @@ def run_gated(recording: Path, model: Path, result: Path, profile: bool) -> None
                 "detector_s": sum(w.seconds for w in wrappers),
                 "gops": int(plan.full.size),
                 "gops_full": int(plan.full.sum()),
-                "gops_active": int((largest > gate.size_ratio * quiet).sum()),
+                "gops_active": int((median > gate.size_ratio * quiet).sum()),
                 "frames": len(packets),
                 "frames_decoded": frames_decoded,
+                "rechecked_s": analysis.rechecked_s,
             },
             findings=[f.kind.value for f in analysis.findings],
         )
@@ -439,46 +440,50 @@ def _signed(value: float | None) -> str:
     return "   -  " if value is None else f"{value:+6.2f}"
 
 
-def print_comparison(gated: Run, baseline: Run) -> float:
-    """Prints the table for one recording; returns the recall of gated against baseline."""
+def print_comparison(gated: Run, baseline: Run | None) -> float:
+    """Prints the table for one recording; returns the recall of gated against baseline
+    (NaN without a baseline run: only the gated column is printed)."""
     duration = gated.get("duration_s")
     size_mb = gated.recording.stat().st_size / 1e6
     print(f"\nrecording {gated.recording} ({duration / 60:.1f} min of video, {size_mb:.0f} MB)")
-    print(f"{'':<34}{'gated scan':>16}{'every-frame':>16}")
+    print(f"{'':<34}{'gated scan':>16}{'every-frame' if baseline else '':>16}")
 
-    def row(label: str, g: str, b: str) -> None:
-        print(f"{label:<34}{g:>16}{b:>16}")
+    def row(label: str, g: str, b: str = "") -> None:
+        print(f"{label:<34}{g:>16}{b if baseline else '':>16}")
 
-    row("wall time", f"{gated.get('wall_s'):.1f} s", f"{baseline.get('wall_s'):.1f} s")
+    def base(key: str, fmt: str = ".1f", unit: str = " s") -> str:
+        return "" if baseline is None else f"{baseline.get(key):{fmt}}{unit}"
+
+    row("wall time", f"{gated.get('wall_s'):.1f} s", base("wall_s"))
     row("  of which sha256", f"{gated.get('hash_s'):.1f} s", "-")
-    row(
-        "  of which detector",
-        f"{gated.get('detector_s'):.1f} s",
-        f"{baseline.get('detector_s'):.1f} s",
-    )
-    row("CPU time (user + sys)", f"{gated.get('cpu_s'):.1f} s", f"{baseline.get('cpu_s'):.1f} s")
+    row("  of which detector", f"{gated.get('detector_s'):.1f} s", base("detector_s"))
+    row("CPU time (user + sys)", f"{gated.get('cpu_s'):.1f} s", base("cpu_s"))
     row(
         "real-time factor",
         f"{duration / gated.get('wall_s'):.0f}x",
-        f"{duration / baseline.get('wall_s'):.1f}x",
+        "" if baseline is None else f"{duration / baseline.get('wall_s'):.1f}x",
     )
+    if baseline is not None:
+        row(
+            "speed-up (baseline / gated wall)",
+            f"{baseline.get('wall_s') / gated.get('wall_s'):.1f}x",
+        )
+        # Other people's jobs share the 2 cores; CPU time is the steadier measure.
+        row("speed-up by CPU time", f"{baseline.get('cpu_s') / gated.get('cpu_s'):.1f}x")
     row(
-        "speed-up (baseline / gated wall)",
-        f"{baseline.get('wall_s') / gated.get('wall_s'):.1f}x",
-        "",
+        "peak RSS",
+        f"{gated.peak_rss_mb:.0f} MB",
+        "" if baseline is None else f"{baseline.peak_rss_mb:.0f} MB",
     )
-    # Other people's jobs share the 2 cores; CPU time is the steadier measure.
-    row("speed-up by CPU time", f"{baseline.get('cpu_s') / gated.get('cpu_s'):.1f}x", "")
-    row("peak RSS", f"{gated.peak_rss_mb:.0f} MB", f"{baseline.peak_rss_mb:.0f} MB")
     row(
         "detector calls (frames)",
         f"{gated.get('detector_calls'):.0f}",
-        f"{baseline.get('detector_calls'):.0f}",
+        base("detector_calls", ".0f", ""),
     )
     row(
         "frames decoded",
         f"{gated.get('frames_decoded'):.0f} / {gated.get('frames'):.0f}",
-        f"{baseline.get('frames_decoded'):.0f}",
+        base("frames_decoded", ".0f", ""),
     )
     row(
         "GOPs fully decoded",
@@ -487,25 +492,28 @@ def print_comparison(gated: Run, baseline: Run) -> float:
         "100 %",
     )
     active = gated.get("gops_active")
+    row("  GOPs active before margins", f"{active:.0f} ({100 * active / gated.get('gops'):.1f} %)")
+    row("  re-decoded (looked frozen)", f"{gated.get('rechecked_s'):.1f} s")
     row(
-        "  GOPs active before margins",
-        f"{active:.0f} ({100 * active / gated.get('gops'):.1f} %)",
-        "",
+        "samples in the count timeline",
+        f"{gated.time_s.size}",
+        "" if baseline is None else f"{baseline.time_s.size}",
     )
-    row("samples in the count timeline", f"{gated.time_s.size}", f"{baseline.time_s.size}")
+    kinds = Counter(gated.findings)
+    findings = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "none"
+    if baseline is None:
+        print(f"\ncontinuity findings of the gated scan: {len(gated.findings)} ({findings})")
+        print_truth(gated, None)
+        return float("nan")
     g_int, b_int = gated.intervals, baseline.intervals
     row(f"presence intervals (>= {MIN_PRESENCE_S:g} s)", f"{len(g_int)}", f"{len(b_int)}")
     matches = match_intervals(b_int, g_int)
     value = recall(matches)
     matched = sum(m.within(BOUNDARY_TOLERANCE_S) for m in matches)
-    row("recall of gated vs baseline", f"{value:.3f} ({matched}/{len(matches)})", "")
+    row("recall of gated vs baseline", f"{value:.3f} ({matched}/{len(matches)})")
     extra = len(g_int) - len({m.found for m in matches if m.found is not None})
-    row("gated intervals with no baseline", f"{extra}", "")
-    kinds = Counter(gated.findings)
-    print(
-        f"\ncontinuity findings of the gated scan: {len(gated.findings)} "
-        f"({', '.join(f'{k} {n}' for k, n in sorted(kinds.items())) or 'none'})"
-    )
+    row("gated intervals with no baseline", f"{extra}")
+    print(f"\ncontinuity findings of the gated scan: {len(gated.findings)} ({findings})")
     print("\nbaseline intervals and the gated boundary errors (s, gated - baseline):")
     for m in matches:
         verdict = "ok" if m.within(BOUNDARY_TOLERANCE_S) else "MISSED"
@@ -517,7 +525,7 @@ def print_comparison(gated: Run, baseline: Run) -> float:
     return value
 
 
-def print_truth(gated: Run, baseline: Run) -> None:
+def print_truth(gated: Run, baseline: Run | None) -> None:
     """Both paths against the generator's episodes, when its JSON is beside the video."""
     truth_path = gated.recording.with_suffix(".json")
     if not truth_path.is_file():
@@ -528,6 +536,8 @@ def print_truth(gated: Run, baseline: Run) -> None:
         return
     print(f"\nground truth ({truth_path.name}: person pasted in) vs each path, errors in s:")
     for run in (baseline, gated):
+        if run is None:
+            continue
         for m in match_intervals(episodes, run.intervals):
             print(
                 f"  {run.path:<9} episode {m.reference.start:8.2f} - {m.reference.end:8.2f}  "
@@ -601,10 +611,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         first = recordings[0]
         gated = run_worker("gated", first, args.model, scratch)
         gated_runs = [gated]
-        value = float("nan")
-        if not args.skip_baseline:
-            baseline = run_worker("baseline", first, args.model, scratch)
-            value = print_comparison(gated, baseline)
+        baseline = (
+            None if args.skip_baseline else run_worker("baseline", first, args.model, scratch)
+        )
+        value = print_comparison(gated, baseline)
         for other in recordings[1:]:
             gated_runs.append(run_worker("gated", other, args.model, scratch))
         if len(gated_runs) > 1 or args.skip_baseline:

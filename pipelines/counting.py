@@ -55,6 +55,9 @@ class CountingSetup:
     # a motionless person is still counted. None runs it on every analysed frame.
     detect_on_change: float | None = None
     keep_alive_s: float = 5.0
+    # While the detector's last run found nobody and nothing: nobody can enter an unchanged
+    # picture, so the keep-alive only guards against slow drift and runs far less often.
+    empty_keep_alive_s: float = 30.0
 
     @property
     def description(self) -> str:
@@ -67,7 +70,7 @@ class CountingSetup:
         gate = (
             "every-frame"
             if self.detect_on_change is None
-            else f"{self.detect_on_change:g}/{self.keep_alive_s:g}s"
+            else f"{self.detect_on_change:g}/{self.keep_alive_s:g}s/{self.empty_keep_alive_s:g}s"
         )
         return (
             f"persons={person};bundles={bundle};every_s={self.every_s:g};"
@@ -118,6 +121,9 @@ class ObjectCounter:
     _pending: list[tuple[float, BgrFrame | None]] = field(default_factory=list)
     _last_thumbnail: npt.NDArray[np.uint8] | None = None
     _last_detected_at: float = -np.inf
+    # Whether the detector's latest finished run counted anyone or anything (None: not known
+    # yet, a run is still waiting in the batch).
+    _last_run_empty: bool | None = None
     _times: list[float] = field(default_factory=list)
     _persons: list[int] = field(default_factory=list)
     _bundles: list[int] = field(default_factory=list)
@@ -141,11 +147,17 @@ class ObjectCounter:
         if self.setup.detect_on_change is None:
             return True
         thumbnail = frame.gray(GATE_WIDTH)
+        waiting = any(image is not None for _, image in self._pending)
+        keep_alive = (
+            self.setup.empty_keep_alive_s
+            if self._last_run_empty and not waiting
+            else self.setup.keep_alive_s
+        )
         changed = (
             self._last_thumbnail is None
             or self._last_thumbnail.shape != thumbnail.shape
             or block_change(self._last_thumbnail, thumbnail) > self.setup.detect_on_change
-            or frame.time - self._last_detected_at >= self.setup.keep_alive_s
+            or frame.time - self._last_detected_at >= keep_alive
         )
         if changed:
             self._last_thumbnail = thumbnail
@@ -194,6 +206,8 @@ class ObjectCounter:
         self._persons.append(count.persons)
         self._bundles.append(count.bundles)
         self._confidence.append(count.confidence)
+        # Tracked boxes below the counting threshold still mean "someone may be there".
+        self._last_run_empty = len(tracked) == 0
 
     def finish(self) -> CountTimeline:
         self._flush()

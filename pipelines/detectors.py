@@ -102,4 +102,5 @@ def counting_setup(
         # The motion fallback learns its background from every frame: it cannot be skipped.
         detect_on_change=None if ceiling < 1.0 else settings.detector_gate,
         keep_alive_s=settings.keep_alive_s,
+        empty_keep_alive_s=settings.empty_keep_alive_s,
     )

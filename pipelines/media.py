@@ -291,6 +291,7 @@ def iter_frames(
     stats: DecodeStats | None = None,
     progress: Callable[[float], None] | None = None,
     plan: GopPlan | None = None,
+    window: tuple[float, float] | None = None,
 ) -> Iterator[DecodedFrame]:
     """Decode `path` and yield one picture per `every_s` seconds of presentation time.
 
@@ -299,6 +300,8 @@ def iter_frames(
     lies. `stats` is updated as decoding goes, so after the iterator is exhausted it says how
     far the file decoded and how many packets failed. `progress` receives the time of each
     sampled frame. A `plan` (from the packet screening) limits static GOPs to their keyframe.
+    A `window` (start, end) in seconds decodes only the frames shown in [start, end), seeking
+    to the keyframe before `start`.
     """
     stats = stats if stats is not None else DecodeStats()
     with _open(path) as container:
@@ -310,11 +313,18 @@ def iter_frames(
         frame_s = 1.0 / (_nominal_fps(stream) or 25.0)
         grid = SampleGrid(every_s)
         last_time = -np.inf
+        if window is not None and stream.time_base is not None:
+            seek_to = int((window[0] + origin) / stream.time_base)
+            container.seek(seek_to, stream=stream, backward=True)
         for frame in _decoded(container, stream, stats, plan):
             if frame.pts is None or frame.time_base is None:
                 stats.errors += 1
                 continue
             time = float(frame.pts * frame.time_base) - origin
+            if window is not None and not window[0] <= time < window[1]:
+                if time >= window[1]:
+                    return
+                continue
             if time <= last_time:
                 # A repeated or backward timestamp: the packet timeline reports it; a picture
                 # sequence must stay in order.

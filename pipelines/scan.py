@@ -19,15 +19,17 @@ import numpy as np
 from analyzer import continuity, picture
 from analyzer.counting import CountTimeline
 from analyzer.findings import Finding
-from analyzer.gating import GateSettings, plan_gops
+from analyzer.gating import GateSettings, GopPlan, plan_gops, recheck_windows
 from analyzer.recording import CameraKind, RecordingInfo
 from analyzer.sampling import SampleGrid
 from analyzer.signals import FrameSignals, PacketTimeline
+from analyzer.thresholds import ContinuityThresholds
 from analyzer.wallclock import start_from_file_name
 from models.storage import sha256_file
 from pipelines import media
 from pipelines.counting import CountingSetup, ObjectCounter
 from pipelines.ingest import resolve_start
+from pipelines.prefetch import prefetched
 from pipelines.site import Camera, Site
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,8 @@ log = logging.getLogger(__name__)
 # Width of the grey thumbnails the picture checks look at: small enough to average away
 # sensor noise and cost little, large enough that an on-screen clock stays a small area.
 THUMBNAIL_WIDTH = 160
+# Sampled frames the decoder thread may run ahead of the analysis (720p: ~1.4 MB each).
+DECODE_AHEAD = 8
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,8 @@ class RecordingAnalysis:
     signals: FrameSignals
     findings: list[Finding]
     counts: CountTimeline | None = None
+    # Seconds of keyframe-only stretches decoded again in full because they looked frozen.
+    rechecked_s: float = 0.0
 
 
 @dataclass
@@ -167,11 +173,18 @@ def analyse_recording(
     )
     plan = None if options.gate is None else plan_gops(packets, options.gate)
     frames = media.iter_frames(path, every_s=every_s, stats=stats, progress=advance, plan=plan)
-    for frame in frames:
+    # Decoding runs in its own thread, ahead of the picture checks and the detector.
+    for frame in prefetched(frames, DECODE_AHEAD):
         meter.take(frame)
         if counter is not None:
             counter.take(frame)
     signals = meter.finish()
+    thresholds = options.site.thresholds.continuity
+    rechecked_s = 0.0
+    if plan is not None:
+        signals, rechecked_s = _recheck_still_stretches(
+            path, signals, plan, stats.decoded_to_s, options.analysis_every_s, thresholds
+        )
     # A container that declares no duration is as long as what decodes.
     duration_s = info.duration_s if info.duration_s > 0 else stats.decoded_to_s
     recording = RecordingInfo(
@@ -192,12 +205,39 @@ def analyse_recording(
         decoded_to=start + stats.decoded_to_s,
         decode_errors=stats.errors,
     )
-    thresholds = options.site.thresholds.continuity
     findings = continuity.recording_problems(recording, packets, signals, thresholds)
     if progress is not None and duration_s > done[0]:
         progress(duration_s - done[0])
     counts = None if counter is None else counter.finish()
-    return RecordingAnalysis(recording, packets, signals, findings, counts)
+    return RecordingAnalysis(recording, packets, signals, findings, counts, rechecked_s)
+
+
+def _recheck_still_stretches(
+    path: Path,
+    signals: FrameSignals,
+    plan: GopPlan,
+    decoded_to_s: float,
+    every_s: float,
+    thresholds: ContinuityThresholds,
+) -> tuple[FrameSignals, float]:
+    """Decode in full the keyframe-only stretches that look frozen, and measure them again.
+
+    Keyframes seconds apart of a live camera whose encoder smoothed the sensor noise away can
+    differ as little as a frozen picture's; between consecutive frames the two separate
+    (the every-frame path's measurement). Returns the signals and the seconds re-decoded.
+    """
+    suspects = [
+        (interval.start, interval.end)
+        for interval in continuity.frozen_intervals(signals, decoded_to_s, thresholds)
+    ]
+    rechecked = 0.0
+    for start, end in recheck_windows(plan, suspects, decoded_to_s):
+        meter = SignalMeter(every_s)
+        for frame in media.iter_frames(path, every_s=every_s, window=(start, end)):
+            meter.take(frame)
+        signals = signals.spliced(start, end, meter.finish())
+        rechecked += end - start
+    return signals, rechecked
 
 
 def scan_files(

@@ -161,6 +161,12 @@ class CountingSettings(StrictModel):
     keep_alive_s: float = Field(
         5.0, gt=0, description="The detector runs at least this often, changed or not."
     )
+    empty_keep_alive_s: float = Field(
+        30.0,
+        gt=0,
+        description="The same while the detector's last run found nobody and nothing: an "
+        "unchanged empty room stays empty.",
+    )
 
 
 class Site(StrictModel):

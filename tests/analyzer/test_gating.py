@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from analyzer.gating import GateSettings, GopPlan, gop_sizes, plan_gops
+from analyzer.gating import GateSettings, GopPlan, gop_sizes, plan_gops, recheck_windows
 from analyzer.signals import PacketTimeline
 
 
@@ -21,18 +21,28 @@ def stream(p_sizes: list[list[int]], key_size: int = 20_000, fps: float = 10.0) 
 QUIET = [300] * 9
 
 
-def test_gop_sizes_take_the_largest_predicted_frame():
-    starts, largest = gop_sizes(stream([QUIET, [300] * 4 + [9000] + [300] * 4, []]))
-    assert starts.tolist() == [0.0, 1.0, 2.0]
-    assert largest.tolist() == [300, 9000, 20_000]  # a GOP of one keyframe: its size
+def test_gop_sizes_take_the_median_predicted_frame():
+    moving = [300, 900, 1000, 1200, 1100, 9000]
+    starts, median = gop_sizes(stream([QUIET, moving, [10, 30], []]))
+    assert starts.tolist() == [0.0, 1.0, 1.7, 2.0]
+    # a GOP of one keyframe: its size
+    assert median.tolist() == [300, 1050, 20, 20_000]
 
 
-def test_one_large_frame_makes_its_gop_and_neighbours_active():
+def test_movement_over_half_a_gop_makes_it_and_its_neighbours_active():
     gops = [QUIET] * 20
-    gops[10] = [300] * 4 + [5000] + [300] * 4  # someone steps in mid-GOP
+    gops[10] = [300] * 3 + [1500] * 6  # someone walks in mid-GOP
     plan = plan_gops(stream(gops), GateSettings(margin_gops=2))
     assert np.flatnonzero(plan.full).tolist() == [8, 9, 10, 11, 12]
     assert plan.full_fraction == 0.25
+
+
+def test_single_large_frames_do_not_open_gops():
+    # A light flicker or exposure step costs the encoder one large frame, now and then.
+    gops = [QUIET] * 20
+    for g in (3, 7, 15):
+        gops[g] = [300] * 4 + [9000] + [300] * 4
+    assert not plan_gops(stream(gops), GateSettings()).full.any()
 
 
 def test_noise_alone_decodes_keyframes_only():
@@ -51,5 +61,25 @@ def test_packets_before_the_first_keyframe_are_ignored():
     packets = PacketTimeline(
         np.arange(4) / 10.0, np.array([False, True, False, False]), np.array([50, 900, 10, 20])
     )
-    starts, largest = gop_sizes(packets)
-    assert starts.tolist() == [0.1] and largest.tolist() == [20]
+    starts, median = gop_sizes(packets)
+    assert starts.tolist() == [0.1] and median.tolist() == [15]
+
+
+def test_recheck_windows_cover_the_suspect_stretch_and_a_gop_either_side():
+    plan = GopPlan(np.arange(0.0, 40.0, 2.0), np.zeros(20, np.bool_))
+    # unchanged keyframes from 10 s to 18 s: GOPs 5..8, windows from GOP 4 to GOP 9
+    assert recheck_windows(plan, [(10.0, 18.0)], 40.0) == [(8.0, 20.0)]
+    # stretches whose windows touch become one window; the last GOP ends at end_s
+    assert recheck_windows(plan, [(10.0, 14.0), (16.0, 20.0), (34.0, 39.5)], 40.0) == [
+        (8.0, 22.0),
+        (32.0, 40.0),
+    ]
+    assert recheck_windows(plan, [], 40.0) == []
+
+
+def test_recheck_windows_skip_gops_already_decoded_in_full():
+    full = np.zeros(20, np.bool_)
+    full[3:11] = True
+    plan = GopPlan(np.arange(0.0, 40.0, 2.0), full)
+    assert recheck_windows(plan, [(10.0, 18.0)], 40.0) == []
+    assert recheck_windows(plan, [(10.0, 22.0)], 40.0) == [(8.0, 24.0)]
