@@ -10,6 +10,7 @@ motionless person counted and a frozen or black picture seen.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,9 +53,10 @@ class GateSettings:
     size_ratio: float = 2.0
     # Quiet level: this low percentile of the per-GOP sizes (most of a vault's day is quiet).
     quiet_percentile: float = 25.0
-    # Active GOPs also open this many neighbours on each side, so that the start and end of
-    # an event (a person walking in while the encoder still spends little) are decoded too.
-    margin_gops: int = 1
+    # Active GOPs also open the neighbours within this many seconds on each side, so that the
+    # start and end of an event (a person walking in while the encoder still spends little)
+    # are decoded too. In seconds, not GOPs: recorders write GOPs of 0.5 s to 10 s.
+    margin_s: float = 2.0
     # Below this many GOPs there is nothing to gain: decode everything.
     min_gops: int = 8
 
@@ -109,10 +111,19 @@ def plan_gops(packets: PacketTimeline, settings: GateSettings) -> GopPlan:
         return GopPlan.everything(packets)
     quiet = float(np.percentile(median, settings.quiet_percentile))
     active = median > settings.size_ratio * max(quiet, 1.0)
-    if settings.margin_gops > 0 and active.any():
-        kernel = np.ones(2 * settings.margin_gops + 1)
+    margin = margin_gops(starts, settings.margin_s)
+    if margin > 0 and active.any():
+        kernel = np.ones(2 * margin + 1)
         active = np.convolve(active.astype(np.float64), kernel, mode="same") > 0
     return GopPlan(starts, active)
+
+
+def margin_gops(starts: npt.NDArray[np.float64], margin_s: float) -> int:
+    """GOPs on each side that cover `margin_s` seconds, at the recording's typical GOP length."""
+    if margin_s <= 0 or starts.size < 2:
+        return 0
+    gop_s = float(np.median(np.diff(starts)))
+    return max(1, math.ceil(margin_s / gop_s - 1e-9)) if gop_s > 0 else 0
 
 
 def recheck_windows(

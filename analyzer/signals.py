@@ -81,6 +81,11 @@ class FrameSignals:
         nothing = np.zeros(0, dtype=np.float64)
         return cls(nothing, nothing.copy(), nothing.copy(), nothing.copy())
 
+    @property
+    def columns(self) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        """(time, luma, uniform, change), in the constructor's order."""
+        return (self.time, self.luma, self.uniform, self.change)
+
     def spliced(self, start: float, end: float, inner: FrameSignals) -> FrameSignals:
         """These signals with the rows in [start, end) replaced by `inner` (whose rows must
         lie in that window): a stretch measured again more densely."""
@@ -88,13 +93,23 @@ class FrameSignals:
             raise ValueError("the inner signals must lie inside the replaced window")
         before = self.time < start
         after = self.time >= end
-        columns = [
-            np.concatenate((outer[before], middle, outer[after]))
-            for outer, middle in (
-                (self.time, inner.time),
-                (self.luma, inner.luma),
-                (self.uniform, inner.uniform),
-                (self.change, inner.change),
+        return FrameSignals(
+            *(
+                np.concatenate((outer[before], middle, outer[after]))
+                for outer, middle in zip(self.columns, inner.columns, strict=True)
             )
-        ]
-        return FrameSignals(*columns)
+        )
+
+    def with_rows(self, extra: FrameSignals) -> FrameSignals:
+        """These signals and the rows of `extra` in time order; an extra row at the time of an
+        existing one is dropped (the existing measurement stands)."""
+        if len(extra) == 0:
+            return self
+        keep = ~np.isin(extra.time, self.time)
+        order = np.argsort(np.concatenate((self.time, extra.time[keep])), kind="stable")
+        return FrameSignals(
+            *(
+                np.concatenate((mine, theirs[keep]))[order]
+                for mine, theirs in zip(self.columns, extra.columns, strict=True)
+            )
+        )

@@ -45,6 +45,7 @@ from typing import cast
 import av
 import numpy as np
 import numpy.typing as npt
+from av.video.reformatter import VideoReformatter
 
 from analyzer.detections import Detections, ObjectClass
 from analyzer.gating import GateSettings, gop_sizes, plan_gops
@@ -273,6 +274,7 @@ def run_baseline(recording: Path, model: Path, result: Path) -> None:
             batch.clear()
 
         started = time.perf_counter()
+        reformatter = VideoReformatter()
         with av.open(str(recording)) as container:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
@@ -282,7 +284,9 @@ def run_baseline(recording: Path, model: Path, result: Path) -> None:
                 if frame.time is None:
                     continue
                 times.append(frame.time - origin)
-                batch.append(cast(BgrFrame, frame.to_ndarray(format="bgr24")))
+                # One swscale context for the whole stream, as OpenCV's capture keeps one.
+                bgr = reformatter.reformat(frame, format="bgr24").to_ndarray()
+                batch.append(cast(BgrFrame, bgr))
                 if len(batch) == batch_size:
                     flush()
             if batch:

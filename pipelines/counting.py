@@ -7,6 +7,8 @@ the recording's `CountTimeline` with flicker suppressed.
 
 from __future__ import annotations
 
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,6 +31,8 @@ from pipelines.media import DecodedFrame
 
 # Width of the grey thumbnail the detector gate compares: a person is a few blocks of it.
 GATE_WIDTH = 96
+# Detector batches queued behind the one running (each holds `batch` frames of detect_width).
+MAX_BATCHES_IN_FLIGHT = 2
 
 
 @dataclass(frozen=True)
@@ -119,11 +123,15 @@ class ObjectCounter:
     # Analysed frames waiting for a detector batch, in time order; None: nothing changed since
     # the detector last ran, so the frame repeats the count before it.
     _pending: list[tuple[float, BgrFrame | None]] = field(default_factory=list)
+    # Batches handed to the detector thread, oldest first, counted in this order.
+    _in_flight: deque[
+        tuple[list[tuple[float, BgrFrame | None]], Future[list[list[Detections]]] | None]
+    ] = field(default_factory=deque)
+    _executor: ThreadPoolExecutor | None = None
     _last_thumbnail: npt.NDArray[np.uint8] | None = None
     _last_detected_at: float = -np.inf
-    # Whether the detector's latest finished run counted anyone or anything (None: not known
-    # yet, a run is still waiting in the batch).
-    _last_run_empty: bool | None = None
+    # Whether the detector's latest counted run found no one and nothing.
+    _last_run_empty: bool = False
     _times: list[float] = field(default_factory=list)
     _persons: list[int] = field(default_factory=list)
     _bundles: list[int] = field(default_factory=list)
@@ -147,45 +155,74 @@ class ObjectCounter:
         if self.setup.detect_on_change is None:
             return True
         thumbnail = frame.gray(GATE_WIDTH)
-        waiting = any(image is not None for _, image in self._pending)
-        keep_alive = (
-            self.setup.empty_keep_alive_s
-            if self._last_run_empty and not waiting
-            else self.setup.keep_alive_s
-        )
+        since = frame.time - self._last_detected_at
         changed = (
             self._last_thumbnail is None
             or self._last_thumbnail.shape != thumbnail.shape
             or block_change(self._last_thumbnail, thumbnail) > self.setup.detect_on_change
-            or frame.time - self._last_detected_at >= keep_alive
+            or since >= max(self.setup.keep_alive_s, self.setup.empty_keep_alive_s)
         )
+        if not changed and since >= self.setup.keep_alive_s:
+            # The longer keep-alive holds only if the last run found the room empty. Wait for
+            # that run rather than guess: the same recording must always give the same counts.
+            self._flush()
+            self._count_in_flight()
+            changed = not self._last_run_empty
         if changed:
             self._last_thumbnail = thumbnail
             self._last_detected_at = frame.time
         return changed
 
     def _flush(self) -> None:
-        images = [image for _, image in self._pending if image is not None]
+        """Hand the pending frames to the detector thread; count what it has finished."""
         if not self._pending:
             return
-        per_detector = (
-            [
-                [_only(found, classes) for found in detector.detect(images)]
-                for detector, classes in self.setup.jobs()
-            ]
-            if images
-            else []
-        )
-        self.detector_runs += len(images)
+        entries = self._pending
+        self._pending = []
+        images = [image for _, image in entries if image is not None]
+        future: Future[list[list[Detections]]] | None = None
+        if images:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(1, thread_name_prefix="detector")
+            future = self._executor.submit(self._detect, images)
+            self.detector_runs += len(images)
+        self._in_flight.append((entries, future))
+        # Bounded: a slow detector makes decoding wait rather than frames pile up.
+        while self._in_flight and (
+            len(self._in_flight) > MAX_BATCHES_IN_FLIGHT
+            or self._in_flight[0][1] is None
+            or self._in_flight[0][1].done()
+        ):
+            self._count_batch(*self._in_flight.popleft())
+
+    def _detect(self, images: list[BgrFrame]) -> list[list[Detections]]:
+        """Runs on the detector thread: ONNX Runtime releases the GIL while it computes, so
+        decoding and picture checks go on meanwhile."""
+        return [
+            [_only(found, classes) for found in detector.detect(images)]
+            for detector, classes in self.setup.jobs()
+        ]
+
+    def _count_batch(
+        self,
+        entries: list[tuple[float, BgrFrame | None]],
+        future: Future[list[list[Detections]]] | None,
+    ) -> None:
+        per_detector = [] if future is None else future.result()
         index = 0
-        for time, image in self._pending:
+        for time, image in entries:
             if image is None:
                 self._repeat(time)
                 continue
             found = Detections.merge([results[index] for results in per_detector])
             index += 1
             self._count(time, found, width=image.shape[1], height=image.shape[0])
-        self._pending.clear()
+
+    def close(self) -> None:
+        """Stop the detector thread (finish() does; call this when a scan is abandoned)."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
 
     def _repeat(self, time: float) -> None:
         self._times.append(time)
@@ -209,8 +246,18 @@ class ObjectCounter:
         # Tracked boxes below the counting threshold still mean "someone may be there".
         self._last_run_empty = len(tracked) == 0
 
+    def _count_in_flight(self) -> None:
+        try:
+            while self._in_flight:
+                self._count_batch(*self._in_flight.popleft())
+        except BaseException:
+            self.close()
+            raise
+
     def finish(self) -> CountTimeline:
         self._flush()
+        self._count_in_flight()
+        self.close()
         times = np.asarray(self._times, np.float64)
         persons = np.asarray(self._persons, np.int64)
         bundles = np.asarray(self._bundles, np.int64)

@@ -9,10 +9,13 @@ never written.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+import threading
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, cast
 
@@ -20,6 +23,7 @@ import av
 import av.error
 import numpy as np
 import numpy.typing as npt
+from av.video.reformatter import VideoReformatter
 
 from analyzer.gating import GopPlan
 from analyzer.sampling import SampleGrid
@@ -206,22 +210,30 @@ def read_packets(path: Path) -> PacketTimeline:
     with _open(path) as container:
         stream = _video_stream(container, path)
         origin = _stream_origin(stream)
-        times: list[float] = []
-        keys: list[bool] = []
-        sizes: list[int] = []
+        # Compact typed buffers, not lists: 24 h at 25 fps is two million packets.
+        stamps = array("q")
+        keys = array("b")
+        sizes = array("q")
+        time_base: Fraction | None = None
         try:
             for packet in container.demux(stream):
                 stamp = packet.dts if packet.dts is not None else packet.pts
                 if packet.size == 0 or stamp is None or packet.time_base is None:
                     continue
-                times.append(float(stamp * packet.time_base) - origin)
-                keys.append(bool(packet.is_keyframe))
+                time_base = packet.time_base
+                stamps.append(stamp)
+                keys.append(packet.is_keyframe)
                 sizes.append(packet.size)
         except av.error.FFmpegError as exc:
             # A damaged tail ends demuxing; what was read before it still counts.
             log.warning("%s: demuxing stopped early: %s", path, _reason(exc))
+    ticks = np.frombuffer(stamps, np.int64) if stamps else np.zeros(0, np.int64)
+    # Exact tick counts times the time base; float seconds only at the end.
+    times = ticks * (float(time_base) if time_base is not None else 0.0) - origin
     return PacketTimeline(
-        np.asarray(times, np.float64), np.asarray(keys, np.bool_), np.asarray(sizes, np.int64)
+        times.astype(np.float64),
+        np.frombuffer(keys, np.int8).astype(np.bool_) if keys else np.zeros(0, np.bool_),
+        np.frombuffer(sizes, np.int64).copy() if sizes else np.zeros(0, np.int64),
     )
 
 
@@ -276,6 +288,36 @@ def _decoded(
             yield frame
 
 
+def gop_heads(
+    path: Path, starts: Sequence[float], span_s: float
+) -> Iterator[tuple[DecodedFrame, DecodedFrame]]:
+    """For each GOP starting at one of `starts` (seconds, keyframe times): its first frame and
+    the first frame at least `span_s` after it, decoding only that far into the GOP.
+
+    A GOP whose frames end before `span_s` yields nothing. One open file, one seek a GOP.
+    """
+    with _open(path) as container:
+        stream = _video_stream(container, path)
+        if stream.time_base is None:
+            return
+        origin = _stream_origin(stream)
+        seconds_per_tick = float(stream.time_base)
+        for start in starts:
+            container.seek(int((start + origin) / stream.time_base), stream=stream, backward=True)
+            first: DecodedFrame | None = None
+            for frame in _decoded(container, stream, DecodeStats()):
+                if frame.pts is None:
+                    continue
+                time = frame.pts * seconds_per_tick - origin
+                if time < start - 1e-6:
+                    continue
+                if first is None:
+                    first = DecodedFrame(time, frame)
+                elif time >= first.time + span_s - 1e-6:
+                    yield first, DecodedFrame(time, frame)
+                    break
+
+
 def _count_skipped(packet: av.Packet[Any], stats: DecodeStats, origin: float) -> None:
     if packet.pts is None or packet.time_base is None:
         return
@@ -313,6 +355,8 @@ def iter_frames(
         frame_s = 1.0 / (_nominal_fps(stream) or 25.0)
         grid = SampleGrid(every_s)
         last_time = -np.inf
+        time_base: Fraction | None = None
+        seconds_per_tick = 0.0
         if window is not None and stream.time_base is not None:
             seek_to = int((window[0] + origin) / stream.time_base)
             container.seek(seek_to, stream=stream, backward=True)
@@ -320,7 +364,10 @@ def iter_frames(
             if frame.pts is None or frame.time_base is None:
                 stats.errors += 1
                 continue
-            time = float(frame.pts * frame.time_base) - origin
+            # One float time base per stream: Fraction arithmetic per frame costs seconds a day.
+            if frame.time_base != time_base:
+                time_base, seconds_per_tick = frame.time_base, float(frame.time_base)
+            time = frame.pts * seconds_per_tick - origin
             if window is not None and not window[0] <= time < window[1]:
                 if time >= window[1]:
                     return
@@ -330,7 +377,7 @@ def iter_frames(
                 # sequence must stay in order.
                 continue
             last_time = time
-            duration = float(frame.duration * frame.time_base) if frame.duration else frame_s
+            duration = frame.duration * seconds_per_tick if frame.duration else frame_s
             stats.frames += 1
             stats.decoded_to_s = max(stats.decoded_to_s, time + duration)
             if not grid.due(time):
@@ -338,6 +385,27 @@ def iter_frames(
             yield DecodedFrame(time, frame)
             if progress is not None:
                 progress(time)
+
+
+_reformatters = threading.local()
+
+
+def _reformatter(pixel_format: PixelFormat, width: int, height: int) -> VideoReformatter:
+    """One swscale context per thread and output kind, reused frame after frame.
+
+    `VideoFrame.reformat` builds a new context for every frame, and setting up the AREA
+    filter for a large downscale costs several times the scaling itself (measured 720p to
+    160-px grey: 1.7 ms a frame that way, 0.26 ms reusing the context).
+    """
+    cache: dict[tuple[PixelFormat, int, int], VideoReformatter] | None = getattr(
+        _reformatters, "cache", None
+    )
+    if cache is None:
+        cache = _reformatters.cache = {}
+    key = (pixel_format, width, height)
+    if key not in cache:
+        cache[key] = VideoReformatter()
+    return cache[key]
 
 
 def _convert(
@@ -350,8 +418,8 @@ def _convert(
     if width is not None and width != display_width:
         height = max(2, round(display_height * width / display_width))
         out_w, out_h = (height, width) if turned else (width, height)
-        frame = frame.reformat(
-            width=out_w, height=out_h, format=pixel_format.value, interpolation="AREA"
+        frame = _reformatter(pixel_format, out_w, out_h).reformat(
+            frame, width=out_w, height=out_h, format=pixel_format.value, interpolation="AREA"
         )
     # gray and bgr24 are both 8 bits a sample
     image = cast(npt.NDArray[np.uint8], frame.to_ndarray(format=pixel_format.value))

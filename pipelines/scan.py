@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
@@ -29,7 +30,6 @@ from models.storage import sha256_file
 from pipelines import media
 from pipelines.counting import CountingSetup, ObjectCounter
 from pipelines.ingest import resolve_start
-from pipelines.prefetch import prefetched
 from pipelines.site import Camera, Site
 
 log = logging.getLogger(__name__)
@@ -37,8 +37,10 @@ log = logging.getLogger(__name__)
 # Width of the grey thumbnails the picture checks look at: small enough to average away
 # sensor noise and cost little, large enough that an on-screen clock stays a small area.
 THUMBNAIL_WIDTH = 160
-# Sampled frames the decoder thread may run ahead of the analysis (720p: ~1.4 MB each).
-DECODE_AHEAD = 8
+# Re-check windows decoded at once. Two threads keep both cores busy: FFmpeg decodes
+# without holding the GIL. (A decoder thread running ahead of the analysis did not pay: the
+# analysis takes the GIL back between every two packets.)
+RECHECK_THREADS = 2
 
 
 @dataclass(frozen=True)
@@ -173,11 +175,15 @@ def analyse_recording(
     )
     plan = None if options.gate is None else plan_gops(packets, options.gate)
     frames = media.iter_frames(path, every_s=every_s, stats=stats, progress=advance, plan=plan)
-    # Decoding runs in its own thread, ahead of the picture checks and the detector.
-    for frame in prefetched(frames, DECODE_AHEAD):
-        meter.take(frame)
+    try:
+        for frame in frames:
+            meter.take(frame)
+            if counter is not None:
+                counter.take(frame)
+    except BaseException:
         if counter is not None:
-            counter.take(frame)
+            counter.close()
+        raise
     signals = meter.finish()
     thresholds = options.site.thresholds.continuity
     rechecked_s = 0.0
@@ -220,24 +226,69 @@ def _recheck_still_stretches(
     every_s: float,
     thresholds: ContinuityThresholds,
 ) -> tuple[FrameSignals, float]:
-    """Decode in full the keyframe-only stretches that look frozen, and measure them again.
+    """Measure again, as the every-frame path would, the keyframe-only stretches that look
+    frozen. Returns the signals and the seconds decoded in full for it.
 
     Keyframes seconds apart of a live camera whose encoder smoothed the sensor noise away can
-    differ as little as a frozen picture's; between consecutive frames the two separate
-    (the every-frame path's measurement). Returns the signals and the seconds re-decoded.
+    differ as little as a frozen picture's. First each suspect GOP's first `every_s` is
+    decoded: a change there is a change the every-frame path sees too (the same two samples),
+    and it splits the stretch. Only what is still long enough to be frozen is then decoded in
+    full, so a frozen stretch is reported with the every-frame path's boundaries.
     """
-    suspects = [
+    suspects = _frozen_suspects(signals, decoded_to_s, thresholds)
+    windows = recheck_windows(plan, suspects, decoded_to_s)
+    if not windows:
+        return signals, 0.0
+    static = [
+        float(start)
+        for start, full in zip(plan.start, plan.full, strict=True)
+        if not full and any(a <= start < b for a, b in windows)
+    ]
+    signals = signals.with_rows(_head_changes(media.gop_heads(path, static, every_s)))
+    suspects = _frozen_suspects(signals, decoded_to_s, thresholds)
+    windows = recheck_windows(plan, suspects, decoded_to_s)
+
+    def measure(window: tuple[float, float]) -> FrameSignals:
+        meter = SignalMeter(every_s)
+        for frame in media.iter_frames(path, every_s=every_s, window=window):
+            meter.take(frame)
+        return meter.finish()
+
+    # Windows are independent: two at a time keep both cores decoding.
+    with ThreadPoolExecutor(RECHECK_THREADS, thread_name_prefix="recheck") as pool:
+        measured = list(pool.map(measure, windows))
+    for (start, end), inner in zip(windows, measured, strict=True):
+        signals = signals.spliced(start, end, inner)
+    return signals, sum(end - start for start, end in windows)
+
+
+def _frozen_suspects(
+    signals: FrameSignals, decoded_to_s: float, thresholds: ContinuityThresholds
+) -> list[tuple[float, float]]:
+    return [
         (interval.start, interval.end)
         for interval in continuity.frozen_intervals(signals, decoded_to_s, thresholds)
     ]
-    rechecked = 0.0
-    for start, end in recheck_windows(plan, suspects, decoded_to_s):
-        meter = SignalMeter(every_s)
-        for frame in media.iter_frames(path, every_s=every_s, window=(start, end)):
-            meter.take(frame)
-        signals = signals.spliced(start, end, meter.finish())
-        rechecked += end - start
-    return signals, rechecked
+
+
+def _head_changes(
+    pairs: Iterable[tuple[media.DecodedFrame, media.DecodedFrame]],
+) -> FrameSignals:
+    """A signal row for the second frame of each pair, its change measured against the first."""
+    rows = []
+    for first, second in pairs:
+        image = second.gray(THUMBNAIL_WIDTH)
+        rows.append(
+            (
+                second.time,
+                picture.luma(image),
+                picture.uniform_fraction(image),
+                picture.change(first.gray(THUMBNAIL_WIDTH), image),
+            )
+        )
+    if not rows:
+        return FrameSignals.empty()
+    return FrameSignals(*(np.ascontiguousarray(c) for c in np.asarray(rows, np.float64).T))
 
 
 def scan_files(

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from analyzer.gating import GateSettings, GopPlan, gop_sizes, plan_gops, recheck_windows
+from analyzer.gating import (
+    GateSettings,
+    GopPlan,
+    gop_sizes,
+    margin_gops,
+    plan_gops,
+    recheck_windows,
+)
 from analyzer.signals import PacketTimeline
 
 
@@ -32,7 +39,7 @@ def test_gop_sizes_take_the_median_predicted_frame():
 def test_movement_over_half_a_gop_makes_it_and_its_neighbours_active():
     gops = [QUIET] * 20
     gops[10] = [300] * 3 + [1500] * 6  # someone walks in mid-GOP
-    plan = plan_gops(stream(gops), GateSettings(margin_gops=2))
+    plan = plan_gops(stream(gops), GateSettings(margin_s=2.0))
     assert np.flatnonzero(plan.full).tolist() == [8, 9, 10, 11, 12]
     assert plan.full_fraction == 0.25
 
@@ -83,3 +90,11 @@ def test_recheck_windows_skip_gops_already_decoded_in_full():
     plan = GopPlan(np.arange(0.0, 40.0, 2.0), full)
     assert recheck_windows(plan, [(10.0, 18.0)], 40.0) == []
     assert recheck_windows(plan, [(10.0, 22.0)], 40.0) == [(8.0, 24.0)]
+
+
+def test_margins_are_seconds_whatever_the_gop_length():
+    assert margin_gops(np.arange(0.0, 60.0, 2.0), 2.0) == 1
+    assert margin_gops(np.arange(0.0, 60.0, 1.0), 2.0) == 2
+    assert margin_gops(np.arange(0.0, 60.0, 0.5), 2.0) == 4
+    assert margin_gops(np.arange(0.0, 60.0, 10.0), 2.0) == 1  # at least one GOP
+    assert margin_gops(np.arange(0.0, 60.0, 2.0), 0.0) == 0

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 import av
 import numpy as np
+import pytest
 
 from analyzer.detections import Detections, ObjectClass
 from models.detector import BgrFrame
@@ -71,3 +73,37 @@ def test_an_unchanged_room_with_someone_in_it_is_checked_on_the_short_keep_alive
     counter = run(detector, 120.0)
     assert detector.calls == 24  # every 5 s
     assert counter.detector_runs == 24
+
+
+class BrokenDetector(ScriptedDetector):
+    def detect(self, frames: Sequence[BgrFrame]) -> list[Detections]:
+        raise RuntimeError("model file vanished")
+
+
+def test_a_detector_error_reaches_the_scan_and_stops_the_detector_thread():
+    setup = CountingSetup(person=BrokenDetector(), bundle=None, every_s=0.5, batch=1)
+    counter = ObjectCounter(setup, "cam", "sha", recording_start=0.0)
+    with pytest.raises(RuntimeError, match="model file vanished"):
+        for i in range(10):
+            counter.take(still_frame(i * 0.5))
+        counter.finish()
+    counter.close()
+    assert not [t for t in threading.enumerate() if t.name.startswith("detector")]
+
+
+def test_detection_runs_beside_the_caller_and_counts_stay_in_frame_order():
+    threads: set[int] = set()
+
+    class Recording(ScriptedDetector):
+        def detect(self, frames: Sequence[BgrFrame]) -> list[Detections]:
+            threads.add(threading.get_ident())
+            self.present = not self.present  # alternate: 1, 0, 1, 0 ...
+            return super().detect(frames)
+
+    setup = CountingSetup(person=Recording(), bundle=None, every_s=0.5, batch=1, min_run_s=0.0)
+    counter = ObjectCounter(setup, "cam", "sha", recording_start=0.0)
+    for i in range(40):
+        counter.take(still_frame(i * 0.5))
+    timeline = counter.finish()
+    assert threading.get_ident() not in threads
+    assert timeline.persons.tolist() == [1, 0] * 20
