@@ -257,6 +257,7 @@ def _decoded(
     demuxed = container.demux(stream)
     gop = -1
     origin = _stream_origin(stream)
+    seconds_per_tick = float(stream.time_base) if stream.time_base is not None else 0.0
     while True:
         try:
             packet = next(demuxed)
@@ -275,7 +276,7 @@ def _decoded(
             if packet.is_keyframe:
                 gop += 1
             elif 0 <= gop < plan.full.size and not plan.full[gop]:
-                _count_skipped(packet, stats, origin)
+                _count_skipped(packet, stats, origin, seconds_per_tick)
                 continue
         try:
             frames = packet.decode()
@@ -318,10 +319,12 @@ def gop_heads(
                     break
 
 
-def _count_skipped(packet: av.Packet[Any], stats: DecodeStats, origin: float) -> None:
-    if packet.pts is None or packet.time_base is None:
+def _count_skipped(
+    packet: av.Packet[Any], stats: DecodeStats, origin: float, seconds_per_tick: float
+) -> None:
+    if packet.pts is None:
         return
-    end = float((packet.pts + (packet.duration or 0)) * packet.time_base) - origin
+    end = (packet.pts + (packet.duration or 0)) * seconds_per_tick - origin
     stats.decoded_to_s = max(stats.decoded_to_s, end)
     stats.skipped += 1
 

@@ -40,10 +40,12 @@ from pipelines.training.synth_draw import (
     Slab,
     as_float,
     as_image,
+    dimmed,
     draw_slab,
     fill_ellipse,
     fill_polygon,
     limb,
+    paste_texture_polygon,
 )
 from pipelines.training.synth_scene import (
     Backdrop,
@@ -389,7 +391,7 @@ def _pick_spot(
 
 def _scale_limits(handheld: bool) -> tuple[float, float]:
     """px/cm range for objects: ~24 px wide envelopes on CCTV up to frame-filling on phones."""
-    return (1.6, 12.0) if handheld else (0.9, 3.2)
+    return (1.6, 12.0) if handheld else (1.2, 3.6)
 
 
 def _surface_pile(scene: _Scene, bundle: bool) -> None:
@@ -452,6 +454,83 @@ def _flat_shape(scene: _Scene) -> None:
     pts = pts @ rot.T * size + (x, y)
     colour = tex.kraft_colour(rng)
     scene.draws.append((y, lambda: fill_polygon(scene.canvas, pts, colour)))
+
+
+def _clutter(scene: _Scene) -> None:
+    """Room clutter that is no bundle: a textured blob, a chair, a bin or a potted plant."""
+    rng = scene.rng
+    lo, hi = _scale_limits(scene.handheld)
+    spot = _pick_spot(scene, lo * 0.7, hi)
+    if spot is None:
+        return
+    x, y, s = spot
+    kind = rng.choice(["blob", "chair", "bin", "plant"])
+    look = tex.random_texture(rng)
+    dark = tex.hsv_colour(rng.uniform(0, 180), rng.uniform(0, 120), rng.uniform(20, 120))
+    size = rng.uniform(15, 60) * s
+    n = int(rng.integers(5, 10))
+    ang = np.sort(rng.uniform(0, 2 * np.pi, n))
+    blob = np.stack([np.cos(ang), np.sin(ang) * rng.uniform(0.4, 1.0)], 1) * size
+    blob = blob * rng.uniform(0.6, 1.0, (n, 1)) + (x, y - size * 0.5)
+
+    def paint() -> None:
+        canvas = scene.canvas
+        if kind == "blob":
+            paste_texture_polygon(canvas, look, blob)
+        elif kind == "chair":
+            for dx in (-20, 20):
+                limb(canvas, (x + dx * s, y - 45 * s), (x + dx * s, y), 3 * s, dark)
+            seat = np.array(
+                [
+                    [x - 24 * s, y - 50 * s],
+                    [x + 24 * s, y - 50 * s],
+                    [x + 22 * s, y - 42 * s],
+                    [x - 22 * s, y - 42 * s],
+                ]
+            )
+            paste_texture_polygon(canvas, look, seat)
+            back = np.array(
+                [
+                    [x - 22 * s, y - 95 * s],
+                    [x + 22 * s, y - 95 * s],
+                    [x + 22 * s, y - 52 * s],
+                    [x - 22 * s, y - 52 * s],
+                ]
+            )
+            paste_texture_polygon(canvas, look, back)
+        elif kind == "bin":
+            body = np.array(
+                [
+                    [x - 16 * s, y - 50 * s],
+                    [x + 16 * s, y - 50 * s],
+                    [x + 13 * s, y],
+                    [x - 13 * s, y],
+                ]
+            )
+            fill_polygon(canvas, body, dark)
+            fill_ellipse(canvas, (x, y - 50 * s), (16 * s, 5 * s), 0, dimmed(dark, 0.6))
+        else:
+            pot = np.array(
+                [
+                    [x - 14 * s, y - 30 * s],
+                    [x + 14 * s, y - 30 * s],
+                    [x + 10 * s, y],
+                    [x - 10 * s, y],
+                ]
+            )
+            fill_polygon(canvas, pot, dark)
+            for _ in range(int(rng.integers(6, 14))):
+                c = (x + rng.normal(0, 15) * s, y - 30 * s - abs(rng.normal(25, 15)) * s)
+                green = (rng.uniform(20, 70), rng.uniform(90, 190), rng.uniform(20, 80))
+                fill_ellipse(
+                    canvas,
+                    c,
+                    (rng.uniform(4, 12) * s, rng.uniform(2, 5) * s),
+                    rng.uniform(0, 180),
+                    green,
+                )
+
+    scene.draws.append((y, paint))
 
 
 def _carrier(scene: _Scene, carrying: bool) -> None:
@@ -655,7 +734,9 @@ def render_sample(seed: int, index: int, config: SynthConfig | None = None) -> S
     rng = np.random.default_rng([seed, index, 0xB0D1E])
     handheld = bool(rng.random() < cfg.handheld_fraction)
     h, w = _frame_size(rng, handheld)
-    near = rng.uniform(2.4, 8.0) if handheld else rng.uniform(1.1, 3.0)
+    # CCTV: a vault or distribution room is small, so even its far side is >= ~1.2 px/cm in a
+    # 640-px frame (a 35 cm envelope >= 40 px).
+    near = rng.uniform(2.4, 8.0) if handheld else rng.uniform(1.5, 3.4)
     near *= w / 640
     elevation = rng.uniform(5, 55) if handheld else rng.uniform(30, 75)
     if cfg.backgrounds and rng.random() < cfg.background_fraction:
@@ -686,10 +767,13 @@ def render_sample(seed: int, index: int, config: SynthConfig | None = None) -> S
             _carrier(scene, carrying=True)
         placed += len(scene.draws) - before
     for _ in range(int(rng.integers(0, 4 if handheld else 6))):
-        if rng.random() < 0.85:
+        r = rng.random()
+        if r < 0.6:
             _surface_pile(scene, bundle=False)
-        else:
+        elif r < 0.75:
             _flat_shape(scene)
+        else:
+            _clutter(scene)
     for _ in range(int(rng.integers(0, 2 if handheld else 3))):
         _carrier(scene, carrying=False)
     # Painter's order: what stands further back (higher in the frame) is painted first.

@@ -225,6 +225,21 @@ def paste_texture(
     _blend(canvas, box, patch.astype(np.float32) * shade, mask, owner_id, opacity)
 
 
+def paste_texture_polygon(
+    canvas: Canvas, texture: Image, pts: Points, owner_id: int | None = CLUTTER
+) -> None:
+    """Fill any simple polygon (n, 2) with a texture stretched over its bounding box."""
+    box = _roi(canvas, pts, pad=0)
+    if box is None:
+        return
+    x0, y0, x1, y1 = box
+    patch = as_image(cv2.resize(texture, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR))
+    mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    local = np.round((pts - (x0, y0)) * _ONE).astype(np.int32)
+    cv2.fillPoly(mask, [local], 255, cv2.LINE_AA, _SHIFT)
+    _blend(canvas, box, patch.astype(np.float32), mask, owner_id, 1.0)
+
+
 def draw_slab(canvas: Canvas, slab: Slab, owner_id: int, light: npt.NDArray[np.float64]) -> None:
     """Paint a slab: hidden sides first, then visible sides, then the front face.
 

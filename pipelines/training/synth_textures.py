@@ -433,3 +433,49 @@ def carton(rng: np.random.Generator, w_cm: float, h_cm: float) -> Look:
     cv2.rectangle(side, (80, 30), (110, 60), (25, 25, 25), 2)
     glyph_line(side, rng, 10, 75, 100, 8, (25, 25, 25))
     return Look(img, (side, side, side, side))
+
+
+def random_texture(rng: np.random.Generator, h: int = 96, w: int = 96) -> Image:
+    """Something that is no bundle: coloured noise, stripes, checks, foliage or brick."""
+    kind = rng.choice(["noise", "stripes", "checks", "foliage", "brick"])
+    base = hsv_colour(rng.uniform(0, 180), rng.uniform(0, 255), rng.uniform(30, 230))
+    other = hsv_colour(rng.uniform(0, 180), rng.uniform(0, 255), rng.uniform(30, 230))
+    img = surface(rng, h, w, base, rng.uniform(10, 40), rng.uniform(3, 15))
+    if kind == "stripes":
+        step = int(rng.integers(4, 20))
+        for y in range(0, h, step * 2):
+            cv2.rectangle(img, (0, y), (w - 1, y + step - 1), other, -1)
+        img = as_image(
+            cv2.warpAffine(
+                img,
+                cv2.getRotationMatrix2D((w / 2, h / 2), rng.uniform(0, 180), 1.5),
+                (w, h),
+                borderMode=cv2.BORDER_REFLECT,
+            )
+        )
+    elif kind == "checks":
+        step = int(rng.integers(6, 24))
+        for y in range(0, h, step):
+            for x in range((y // step) % 2 * step, w, 2 * step):
+                cv2.rectangle(img, (x, y), (x + step - 1, y + step - 1), other, -1)
+    elif kind == "foliage":
+        for _ in range(40):
+            c = (int(rng.integers(0, w)), int(rng.integers(0, h)))
+            g = (rng.uniform(20, 80), rng.uniform(80, 200), rng.uniform(20, 90))
+            cv2.ellipse(
+                img,
+                c,
+                (int(rng.integers(3, 12)), int(rng.integers(2, 6))),
+                rng.uniform(0, 180),
+                0,
+                360,
+                g,
+                -1,
+            )
+    elif kind == "brick":
+        bh = int(rng.integers(6, 16))
+        for r, y in enumerate(range(0, h, bh)):
+            cv2.line(img, (0, y), (w - 1, y), other, 1)
+            for x in range((r % 2) * bh, w, 2 * bh):
+                cv2.line(img, (x, y), (x, y + bh), other, 1)
+    return img

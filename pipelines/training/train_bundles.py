@@ -34,6 +34,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from pipelines.training.evaluate_bundles import HELDOUT_SEED, EvalReport, evaluate_onnx
 from pipelines.training.synth_bundles import (
     CLASS_NAMES,
@@ -50,6 +53,8 @@ MODEL_NAME = "bundle_yolo"
 METADATA_KEY = "vaultwatch_training"
 """ONNX metadata entry holding the training recipe and held-out metrics as JSON."""
 _VAL_SEED_OFFSET = 500_000
+CALIBRATION_FRAMES = 256
+"""Training frames whose activations set the BatchNorm layers of an ONNX warm start."""
 _VAL_FOLDERS = {"val", "valid", "validation", "test"}
 
 
@@ -69,7 +74,8 @@ class TrainConfig:
     base_model: str = "yolo11n.yaml"
     """Architecture to build with random weights (a YAML Ultralytics ships; no download)."""
     from_weights: Path | None = None
-    """Continue from this .pt instead (e.g. the last.pt of an earlier run)."""
+    """Continue from this .pt (e.g. the last.pt of an earlier run) or from an exported ONNX
+    of the same architecture, such as the shipped `bundle_yolo.onnx` (see `onnx_warmstart`)."""
     user_data: Path | None = None
     bundle_class: str | None = None
     """Which class of a multi-class site export is the bundle."""
@@ -183,8 +189,6 @@ def _merge_user_data(cfg: TrainConfig, data: UserDataset, root: Path) -> tuple[i
     A split the export already has (images/train, images/val) is kept; otherwise a seeded
     `user_val_fraction` of the frames goes to val. Returns (train frames, val frames).
     """
-    import numpy as np  # local: keeps the module import light for the CLI's --help
-
     rels = [img.relative_to(data.root / "images") for img, _ in data.pairs]
     has_split = any(_is_val(r) for r in rels)
     rng = np.random.default_rng([cfg.seed, 0x517E])
@@ -244,6 +248,29 @@ def _quiet_ultralytics() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
+def starting_checkpoint(cfg: TrainConfig, data_yaml: Path) -> Path:
+    """`cfg.from_weights`, or for an ONNX file a checkpoint rebuilt from it, its BatchNorm
+    calibrated on the first training frames."""
+    assert cfg.from_weights is not None
+    source = Path(cfg.from_weights)
+    if source.suffix.lower() != ".onnx":
+        return source
+    from pipelines.training.onnx_warmstart import checkpoint_from_onnx
+
+    frames = sorted((data_yaml.parent / "train" / "images").iterdir())[:CALIBRATION_FRAMES]
+    images = (image for f in frames if (image := _read_bgr(f)) is not None)
+    out = cfg.work_dir / "warmstart" / f"{source.stem}.pt"
+    log.info("rebuilding a trainable checkpoint from %s into %s", source, out)
+    return checkpoint_from_onnx(source, out, images, architecture=cfg.base_model, imgsz=cfg.imgsz)
+
+
+def _read_bgr(path: Path) -> npt.NDArray[np.uint8] | None:
+    import cv2
+
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    return None if image is None else np.asarray(image, np.uint8)
+
+
 def train_model(cfg: TrainConfig, data_yaml: Path) -> Path:
     """Train with Ultralytics on the CPU and return the final checkpoint (last.pt)."""
     _quiet_ultralytics()
@@ -251,7 +278,7 @@ def train_model(cfg: TrainConfig, data_yaml: Path) -> Path:
     from ultralytics import YOLO
 
     torch.set_num_threads(cfg.threads)
-    source = str(cfg.from_weights) if cfg.from_weights else cfg.base_model
+    source = str(starting_checkpoint(cfg, data_yaml)) if cfg.from_weights else cfg.base_model
     model = YOLO(source)
     project = (cfg.work_dir / "runs").resolve()
     model.train(
@@ -433,7 +460,8 @@ def parse_args(argv: Sequence[str] | None = None) -> TrainConfig:
         "--from-weights",
         type=Path,
         default=None,
-        help="continue from this Ultralytics .pt instead of random weights",
+        help="continue from this Ultralytics .pt or exported ONNX (e.g. the shipped "
+        "models/weights/bundle_yolo.onnx) instead of random weights",
     )
     p.add_argument(
         "--user-data",
