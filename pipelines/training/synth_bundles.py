@@ -480,45 +480,13 @@ def _clutter(scene: _Scene) -> None:
         elif kind == "chair":
             for dx in (-20, 20):
                 limb(canvas, (x + dx * s, y - 45 * s), (x + dx * s, y), 3 * s, dark)
-            seat = np.array(
-                [
-                    [x - 24 * s, y - 50 * s],
-                    [x + 24 * s, y - 50 * s],
-                    [x + 22 * s, y - 42 * s],
-                    [x - 22 * s, y - 42 * s],
-                ]
-            )
-            paste_texture_polygon(canvas, look, seat)
-            back = np.array(
-                [
-                    [x - 22 * s, y - 95 * s],
-                    [x + 22 * s, y - 95 * s],
-                    [x + 22 * s, y - 52 * s],
-                    [x - 22 * s, y - 52 * s],
-                ]
-            )
-            paste_texture_polygon(canvas, look, back)
+            paste_texture_polygon(canvas, look, _trapezoid(x, y, s, (24, 50), (22, 42)))
+            paste_texture_polygon(canvas, look, _trapezoid(x, y, s, (22, 95), (22, 52)))
         elif kind == "bin":
-            body = np.array(
-                [
-                    [x - 16 * s, y - 50 * s],
-                    [x + 16 * s, y - 50 * s],
-                    [x + 13 * s, y],
-                    [x - 13 * s, y],
-                ]
-            )
-            fill_polygon(canvas, body, dark)
+            fill_polygon(canvas, _trapezoid(x, y, s, (16, 50), (13, 0)), dark)
             fill_ellipse(canvas, (x, y - 50 * s), (16 * s, 5 * s), 0, dimmed(dark, 0.6))
         else:
-            pot = np.array(
-                [
-                    [x - 14 * s, y - 30 * s],
-                    [x + 14 * s, y - 30 * s],
-                    [x + 10 * s, y],
-                    [x - 10 * s, y],
-                ]
-            )
-            fill_polygon(canvas, pot, dark)
+            fill_polygon(canvas, _trapezoid(x, y, s, (14, 30), (10, 0)), dark)
             for _ in range(int(rng.integers(6, 14))):
                 c = (x + rng.normal(0, 15) * s, y - 30 * s - abs(rng.normal(25, 15)) * s)
                 green = (rng.uniform(20, 70), rng.uniform(90, 190), rng.uniform(20, 80))
@@ -531,6 +499,22 @@ def _clutter(scene: _Scene) -> None:
                 )
 
     scene.draws.append((y, paint))
+
+
+def _trapezoid(
+    x: float, y: float, s: float, top: tuple[float, float], bottom: tuple[float, float]
+) -> npt.NDArray[np.float64]:
+    """(4, 2) corners of a shape standing at (x, y), symmetric about x; `top` and `bottom` are
+    (half width, height above y) in cm, `s` pixels per cm."""
+    (top_half, top_up), (bottom_half, bottom_up) = top, bottom
+    return np.array(
+        [
+            [x - top_half * s, y - top_up * s],
+            [x + top_half * s, y - top_up * s],
+            [x + bottom_half * s, y - bottom_up * s],
+            [x - bottom_half * s, y - bottom_up * s],
+        ]
+    )
 
 
 def _carrier(scene: _Scene, carrying: bool) -> None:
