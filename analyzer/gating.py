@@ -57,6 +57,8 @@ class GateSettings:
     # start and end of an event (a person walking in while the encoder still spends little)
     # are decoded too. In seconds, not GOPs: recorders write GOPs of 0.5 s to 10 s.
     margin_s: float = 2.0
+    # Runs of active GOPs at least this long are events that get the margin.
+    min_event_gops: int = 2
     # Below this many GOPs there is nothing to gain: decode everything.
     min_gops: int = 8
 
@@ -112,10 +114,14 @@ def plan_gops(packets: PacketTimeline, settings: GateSettings) -> GopPlan:
     quiet = float(np.percentile(median, settings.quiet_percentile))
     active = median > settings.size_ratio * max(quiet, 1.0)
     margin = margin_gops(starts, settings.margin_s)
-    if margin > 0 and active.any():
-        kernel = np.ones(2 * margin + 1)
-        active = np.convolve(active.astype(np.float64), kernel, mode="same") > 0
-    return GopPlan(starts, active)
+    full = active.copy()
+    for first, last in true_runs(active):
+        # A lone active GOP between quiet ones is a transient (a light flicker, an exposure
+        # step): decoded, but it opens no neighbours. Someone walking in or out keeps the
+        # encoder busy for longer than one GOP.
+        if margin > 0 and last - first + 1 >= settings.min_event_gops:
+            full[max(first - margin, 0) : last + margin + 1] = True
+    return GopPlan(starts, full)
 
 
 def margin_gops(starts: npt.NDArray[np.float64], margin_s: float) -> int:

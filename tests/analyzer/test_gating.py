@@ -36,12 +36,19 @@ def test_gop_sizes_take_the_median_predicted_frame():
     assert median.tolist() == [300, 1050, 20, 20_000]
 
 
-def test_movement_over_half_a_gop_makes_it_and_its_neighbours_active():
+def test_movement_over_two_gops_makes_them_and_their_neighbours_active():
     gops = [QUIET] * 20
     gops[10] = [300] * 3 + [1500] * 6  # someone walks in mid-GOP
-    plan = plan_gops(stream(gops), GateSettings(margin_s=2.0))
-    assert np.flatnonzero(plan.full).tolist() == [8, 9, 10, 11, 12]
-    assert plan.full_fraction == 0.25
+    gops[11] = [1500] * 9
+    plan = plan_gops(stream(gops), GateSettings(margin_s=2.0))  # 1-s GOPs: two either side
+    assert np.flatnonzero(plan.full).tolist() == [8, 9, 10, 11, 12, 13]
+    assert plan.full_fraction == 0.3
+
+
+def test_a_lone_active_gop_is_decoded_without_neighbours():
+    gops = [QUIET] * 20
+    gops[10] = [1500] * 9  # an exposure step the encoder spends a GOP on
+    assert np.flatnonzero(plan_gops(stream(gops), GateSettings()).full).tolist() == [10]
 
 
 def test_single_large_frames_do_not_open_gops():
