@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import numpy.typing as npt
@@ -49,8 +50,10 @@ class GopPlan:
 class GateSettings:
     """How eager the screening is to decode. Larger margins decode more and miss less."""
 
-    # A GOP whose median predicted frame is this many times the quiet level is active.
-    size_ratio: float = 2.0
+    # A GOP is active when its median predicted frame lies this many spreads above the quiet
+    # level. The spread is the recording's own: a noisy camera at a high bitrate varies by
+    # a few per cent from GOP to GOP, a flickering one at a low bitrate by half.
+    spread_factor: float = 4.0
     # Quiet level: this low percentile of the per-GOP sizes (most of a vault's day is quiet).
     quiet_percentile: float = 25.0
     # Active GOPs also open the neighbours within this many seconds on each side, so that the
@@ -61,6 +64,10 @@ class GateSettings:
     min_event_gops: int = 2
     # Below this many GOPs there is nothing to gain: decode everything.
     min_gops: int = 8
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.quiet_percentile < 50.0:
+            raise ValueError("quiet_percentile must lie between 0 and 50")
 
 
 def gop_sizes(packets: PacketTimeline) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -111,8 +118,7 @@ def plan_gops(packets: PacketTimeline, settings: GateSettings) -> GopPlan:
     starts, median = gop_sizes(packets)
     if starts.size < settings.min_gops:
         return GopPlan.everything(packets)
-    quiet = float(np.percentile(median, settings.quiet_percentile))
-    active = median > settings.size_ratio * max(quiet, 1.0)
+    active = median > activity_threshold(median, settings)
     margin = margin_gops(starts, settings.margin_s)
     full = active.copy()
     for first, last in true_runs(active):
@@ -122,6 +128,20 @@ def plan_gops(packets: PacketTimeline, settings: GateSettings) -> GopPlan:
         if margin > 0 and last - first + 1 >= settings.min_event_gops:
             full[max(first - margin, 0) : last + margin + 1] = True
     return GopPlan(starts, full)
+
+
+def activity_threshold(median: npt.NDArray[np.float64], settings: GateSettings) -> float:
+    """Bytes a GOP's median predicted frame must exceed to be active.
+
+    Quiet level q = the `quiet_percentile` of the per-GOP medians; spread = the standard
+    deviation of normal noise that puts that percentile at q below the middle (0.674 for the
+    25th: robust while less than half the recording is busy), at least 2 % of the middle so
+    that a perfectly regular stream still needs a real change.
+    """
+    quiet, middle = np.percentile(median, [settings.quiet_percentile, 50.0])
+    z = -NormalDist().inv_cdf(settings.quiet_percentile / 100.0)
+    spread = max((middle - quiet) / z, 0.02 * middle, 1.0)
+    return float(quiet + settings.spread_factor * spread)
 
 
 def margin_gops(starts: npt.NDArray[np.float64], margin_s: float) -> int:

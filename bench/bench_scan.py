@@ -48,7 +48,7 @@ import numpy.typing as npt
 from av.video.reformatter import VideoReformatter
 
 from analyzer.detections import Detections, ObjectClass
-from analyzer.gating import GateSettings, gop_sizes, plan_gops
+from analyzer.gating import GateSettings, activity_threshold, gop_sizes, plan_gops
 from models.detector import BgrFrame, Detector
 from models.manifest import ModelFormat
 from models.registry import ModelRegistry
@@ -226,7 +226,7 @@ def run_gated(recording: Path, model: Path, result: Path, profile: bool) -> None
         gate = GateSettings()
         plan = plan_gops(packets, gate)
         _, median = gop_sizes(packets)
-        quiet = max(float(np.percentile(median, gate.quiet_percentile)), 1.0)
+        threshold = activity_threshold(median, gate)
         gop = np.cumsum(packets.keyframe) - 1
         in_full = (gop >= 0) & plan.full[np.clip(gop, 0, None)]
         frames_decoded = int(in_full.sum() + (~plan.full).sum())
@@ -242,7 +242,7 @@ def run_gated(recording: Path, model: Path, result: Path, profile: bool) -> None
                 "detector_s": sum(w.seconds for w in wrappers),
                 "gops": int(plan.full.size),
                 "gops_full": int(plan.full.sum()),
-                "gops_active": int((median > gate.size_ratio * quiet).sum()),
+                "gops_active": int((median > threshold).sum()),
                 "frames": len(packets),
                 "frames_decoded": frames_decoded,
                 "rechecked_s": analysis.rechecked_s,

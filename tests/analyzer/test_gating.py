@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from analyzer.gating import (
     GateSettings,
     GopPlan,
+    activity_threshold,
     gop_sizes,
     margin_gops,
     plan_gops,
@@ -105,3 +107,21 @@ def test_margins_are_seconds_whatever_the_gop_length():
     assert margin_gops(np.arange(0.0, 60.0, 0.5), 2.0) == 4
     assert margin_gops(np.arange(0.0, 60.0, 10.0), 2.0) == 1  # at least one GOP
     assert margin_gops(np.arange(0.0, 60.0, 2.0), 0.0) == 0
+
+
+def test_the_threshold_follows_the_recordings_own_spread():
+    rng = np.random.default_rng(1)
+    # A noisy camera at a high bitrate: P-frames ~2000 B, a few per cent from GOP to GOP;
+    # someone moving adds a third.
+    steady = 2000 + rng.normal(0, 60, 200)
+    assert 2100 < activity_threshold(steady, GateSettings()) < 2400
+    # A flickering camera at a low bitrate: ~150 B, varying by a third.
+    flicker = 150 + np.abs(rng.normal(0, 50, 200))
+    assert activity_threshold(flicker, GateSettings()) > 250
+    # A perfectly regular stream still needs a real change (2 % of its size, 4 spreads).
+    assert activity_threshold(np.full(50, 1000.0), GateSettings()) == pytest.approx(1080.0)
+
+
+def test_quiet_percentile_must_be_below_the_median():
+    with pytest.raises(ValueError, match="quiet_percentile"):
+        GateSettings(quiet_percentile=50.0)

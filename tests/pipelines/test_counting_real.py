@@ -26,10 +26,13 @@ pytestmark = [pytest.mark.video, pytest.mark.shared]
 VISITS = [(6.0, 20.3), (22.5, 45.3), (50.4, 70.4), (74.4, 87.2), (92.6, 120.4), (123.4, 136.3)]
 
 
-def count_timeline(video: str) -> CountTimeline:
+def count_timeline(video: str, *, screened: bool = True) -> CountTimeline:
+    """The scan's count timeline; `screened=False` turns the packet screening off, so every
+    frame on the 2-fps grid is analysed (`vaultwatch scan --exhaustive` also turns off the
+    detector gate)."""
     path = shared_path("videos", video)
     ModelRegistry.from_env().import_model(
-        shared_path("models", "yolox_nano.onnx"), name="yolox-nano", format="yolox"
+        shared_path("models", "yolox_nano.onnx"), name="yolox-nano", format="yolox", replace=True
     )
     site = Site()
     catalog = DetectorCatalog()
@@ -41,6 +44,7 @@ def count_timeline(video: str) -> CountTimeline:
         counting=lambda camera: counting_setup(
             camera, choice=choice, settings=site.counting, catalog=catalog
         ),
+        gate=scan.GateSettings() if screened else None,
     )
     analysis = scan.analyse_recording(
         path, sha256=sha256_file(path), camera=Camera(id="cam"), options=options
@@ -49,16 +53,20 @@ def count_timeline(video: str) -> CountTimeline:
     return analysis.counts
 
 
-def test_one_person_during_each_visit_and_nobody_otherwise():
-    timeline = count_timeline("one-by-one-person-detection.mp4")
-    times = timeline.time
-    expected = np.zeros(len(timeline), np.int64)
+def expected_persons(times: np.ndarray) -> np.ndarray:
+    expected = np.zeros(times.size, np.int64)
     for start, end in VISITS:
         expected[(times >= start) & (times <= end)] = 1
-    # 2 a second where something happens; one a GOP (1 s here) where the screening finds none
+    return expected
+
+
+def test_one_person_during_each_visit_and_nobody_otherwise():
+    # Every frame of the 2-fps grid analysed: the count itself, whatever the screening skips.
+    timeline = count_timeline("one-by-one-person-detection.mp4", screened=False)
+    times = timeline.time
     assert times[0] <= 0.5 and times[-1] >= 138.5
-    assert np.diff(times).max() <= 1.01
-    agreement = float(np.mean(timeline.persons == expected))
+    assert np.diff(times).max() <= 0.61  # the 2-fps grid on a 10-fps clip
+    agreement = float(np.mean(timeline.persons == expected_persons(times)))
     assert agreement >= 0.95, f"{agreement:.3f} of frames right"
     # every visit is seen, and each as one person
     for start, end in VISITS:
@@ -66,6 +74,22 @@ def test_one_person_during_each_visit_and_nobody_otherwise():
         assert np.mean(during == 1) >= 0.9
     assert set(timeline.persons.tolist()) <= {0, 1}
     assert (timeline.bundles == -1).all()
+
+
+def test_the_screened_count_holds_the_same_values_over_time():
+    """The default (screened) scan analyses fewer frames, where nothing moves; as a step
+    function of time its count must match the every-frame one."""
+    screened = count_timeline("one-by-one-person-detection.mp4")
+    full = count_timeline("one-by-one-person-detection.mp4", screened=False)
+    # 2 a second where something happens; one a GOP (1 s here) where the screening finds none
+    assert screened.time[0] <= 0.5 and np.diff(screened.time).max() <= 1.01
+    grid = np.arange(0.5, 138.5, 0.1)
+
+    def held(timeline: CountTimeline) -> np.ndarray:
+        return timeline.persons[np.searchsorted(timeline.time, grid, side="right") - 1]
+
+    assert np.mean(held(screened) == held(full)) >= 0.98
+    assert np.mean(held(screened) == expected_persons(grid)) >= 0.95
 
 
 def test_counts_follow_the_model_on_a_crowded_street():
