@@ -339,16 +339,19 @@ def print_profile(stats: pstats.Stats, total_s: float) -> None:
         ("decode pass: demux + decode (_decoded)", "_decoded", "media.py"),
         ("  packet.decode (H.264)", "<method 'decode' of 'av.packet.Packet' objects>", "~"),
         ("conversions (_convert: scale + to_ndarray)", "_convert", "media.py"),
-        ("  reformat (swscale)", "<method 'reformat' of 'av.video.frame.VideoFrame' objects>", "~"),
+        (
+            "  reformat (swscale)",
+            "<method 'reformat' of 'av.video.reformatter.VideoReformatter' objects>",
+            "~",
+        ),
         ("  to_ndarray", "<method 'to_ndarray' of 'av.video.frame.VideoFrame' objects>", "~"),
         ("picture checks (SignalMeter.take)", "take", "scan.py"),
         ("counting (ObjectCounter.take)", "take", "counting.py"),
         ("  detector gate (block_change)", "block_change", "picture.py"),
-        ("  detector (OnnxDetector.detect)", "detect", "onnx_base.py"),
-        ("    letterbox + float input", "preprocess", "onnx_yolox.py"),
-        ("    ONNX Runtime session.run", "raw_output", "onnx_base.py"),
-        ("    decode boxes + NMS", "to_detections", "postprocess.py"),
-        ("  tracker (ObjectTracker.update)", "update", "tracking.py"),
+        # The detector itself runs on the counter's thread, which cProfile does not see.
+        ("  detector results: wait, track, count", "_count_batch", "counting.py"),
+        ("    tracker (ObjectTracker.update)", "update", "tracking.py"),
+        ("re-check of frozen-looking stretches", "_recheck_still_stretches", "scan.py"),
         ("continuity checks", "recording_problems", "continuity.py"),
     )
     table = stats.stats  # type: ignore[attr-defined]
