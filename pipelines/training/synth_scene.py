@@ -20,16 +20,20 @@ from pipelines.training.synth_draw import (
     fill_ellipse,
     fill_polygon,
     limb,
+    paste_texture_polygon,
 )
 from pipelines.training.synth_textures import (
     glyph_line,
     hsv_colour,
     kraft_colour,
+    random_texture,
     surface,
     text_block,
 )
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
+PATTERNED_TOPS = 0.35
+"""Share of rendered people whose top is patterned rather than plain."""
 
 
 @dataclass(frozen=True)
@@ -465,6 +469,9 @@ class Person:
     trousers: tuple[float, float, float]
     hair: tuple[float, float, float]
     long_sleeves: bool
+    # A patterned top (stripes, checks, ...) instead of a plain shirt colour: striped kraft-tan
+    # jumpers were taken for envelopes by a model that had only seen plain shirts.
+    pattern: Image | None = None
 
     def at(self, dx_cm: float, height_cm: float) -> tuple[float, float]:
         """Image point dx_cm right of the body axis and height_cm above the floor."""
@@ -480,8 +487,18 @@ class Person:
         trousers = _neutral(rng, 20, 120)
         hair = _neutral(rng, 10, 60)
         sleeves = bool(rng.random() < 0.6)
+        pattern = random_texture(rng) if rng.random() < PATTERNED_TOPS else None
         return cls(
-            x, feet, scale * rng.uniform(0.9, 1.1), squash, skin, shirt, trousers, hair, sleeves
+            x,
+            feet,
+            scale * rng.uniform(0.9, 1.1),
+            squash,
+            skin,
+            shirt,
+            trousers,
+            hair,
+            sleeves,
+            pattern,
         )
 
 
@@ -492,7 +509,10 @@ def draw_body(canvas: Canvas, p: Person) -> None:
         limb(canvas, p.at(side * 9, 90), p.at(side * 10, 4), 15 * s, p.trousers)
         fill_ellipse(canvas, p.at(side * 11, 3), (8 * s, 4 * s), 0, (25, 25, 25))
     torso = np.array([p.at(-22, 145), p.at(22, 145), p.at(18, 88), p.at(-18, 88)])
-    fill_polygon(canvas, torso, p.shirt)
+    if p.pattern is None:
+        fill_polygon(canvas, torso, p.shirt)
+    else:
+        paste_texture_polygon(canvas, p.pattern, torso)
     limb(canvas, p.at(0, 140), p.at(0, 152), 10 * s, p.skin)
     hx, hy = p.at(0, 163)
     fill_ellipse(canvas, (hx, hy), (9 * s, 12 * s * max(p.squash, 0.6)), 0, p.skin)
