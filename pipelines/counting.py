@@ -59,6 +59,9 @@ class CountingSetup:
     # a motionless person is still counted. None runs it on every analysed frame.
     detect_on_change: float | None = None
     keep_alive_s: float = 5.0
+    # A detector that learns from the sequence of frames (the motion fallback's background
+    # model) needs them all: the packet screening must not thin them out.
+    needs_every_frame: bool = False
     # While the detector's last run found nobody and nothing: nobody can enter an unchanged
     # picture, so the keep-alive only guards against slow drift and runs far less often.
     empty_keep_alive_s: float = 30.0

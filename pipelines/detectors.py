@@ -101,6 +101,7 @@ def counting_setup(
         detect_width=settings.detect_width,
         # The motion fallback learns its background from every frame: it cannot be skipped.
         detect_on_change=None if ceiling < 1.0 else settings.detector_gate,
+        needs_every_frame=ceiling < 1.0,
         keep_alive_s=settings.keep_alive_s,
         empty_keep_alive_s=settings.empty_keep_alive_s,
     )

@@ -173,7 +173,8 @@ def analyse_recording(
     every_s = (
         options.analysis_every_s if setup is None else min(options.analysis_every_s, setup.every_s)
     )
-    plan = None if options.gate is None else plan_gops(packets, options.gate)
+    gate = None if setup is not None and setup.needs_every_frame else options.gate
+    plan = None if gate is None else plan_gops(packets, gate)
     frames = media.iter_frames(path, every_s=every_s, stats=stats, progress=advance, plan=plan)
     try:
         for frame in frames:
