@@ -57,7 +57,8 @@ def test_shipped_model_records_its_recipe() -> None:
 BELOW_TARGET = pytest.mark.xfail(
     strict=True,
     reason="shipped bundle_yolo is below the 0.9 precision/recall target (held-out synthetic: "
-    "P 0.86, R 0.49 at training time); retraining is open work",
+    "P 0.86, R 0.49 at training time; P 0.84, R 0.34 on this commit's renderer); retraining is "
+    "open work",
 )
 
 

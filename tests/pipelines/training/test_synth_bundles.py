@@ -72,3 +72,26 @@ def test_site_backgrounds_are_used(tmp_path: Path) -> None:
     s = render_sample(4, 0, cfg)
     green = (s.image[..., 1].astype(int) - s.image[..., 0].astype(int)) > 60
     assert green.mean() > 0.2
+
+
+def test_some_people_wear_patterned_tops() -> None:
+    # Striped tan jumpers were taken for envelopes by a model trained on plain shirts only.
+    import numpy as np
+
+    from pipelines.training.synth_draw import Canvas
+    from pipelines.training.synth_scene import PATTERNED_TOPS, Person, draw_body
+
+    rng = np.random.default_rng(5)
+    people = [Person.random(rng, 100.0, 380.0, 2.0, 1.0) for _ in range(400)]
+    share = sum(p.pattern is not None for p in people) / len(people)
+    assert abs(share - PATTERNED_TOPS) < 0.07
+    patterned = next(p for p in people if p.pattern is not None)
+    plain = next(p for p in people if p.pattern is None)
+    spreads = []
+    for person in (patterned, plain):
+        canvas = Canvas.from_background(np.full((400, 200, 3), 128, np.uint8))
+        draw_body(canvas, person)
+        x, y = person.at(0, 116)
+        torso = canvas.image[int(y) - 20 : int(y) + 20, int(x) - 15 : int(x) + 15]
+        spreads.append(float(torso.std()))
+    assert spreads[0] > spreads[1] + 5
