@@ -290,12 +290,12 @@ def _decoded(
 
 
 def gop_heads(
-    path: Path, starts: Sequence[float], span_s: float
-) -> Iterator[tuple[DecodedFrame, DecodedFrame]]:
-    """For each GOP starting at one of `starts` (seconds, keyframe times): its first frame and
-    the first frame at least `span_s` after it, decoding only that far into the GOP.
+    path: Path, starts: Sequence[float], span_s: float, every_s: float
+) -> Iterator[list[DecodedFrame]]:
+    """For each GOP starting at one of `starts` (seconds, keyframe times): the frames of its
+    first `span_s` seconds, one per `every_s` from the keyframe on, decoding only that far.
 
-    A GOP whose frames end before `span_s` yields nothing. One open file, one seek a GOP.
+    One open file, one seek a GOP; a GOP with no frame after its keyframe yields nothing.
     """
     with _open(path) as container:
         stream = _video_stream(container, path)
@@ -305,18 +305,20 @@ def gop_heads(
         seconds_per_tick = float(stream.time_base)
         for start in starts:
             container.seek(int((start + origin) / stream.time_base), stream=stream, backward=True)
-            first: DecodedFrame | None = None
+            grid = SampleGrid(every_s)
+            taken: list[DecodedFrame] = []
             for frame in _decoded(container, stream, DecodeStats()):
                 if frame.pts is None:
                     continue
                 time = frame.pts * seconds_per_tick - origin
                 if time < start - 1e-6:
                     continue
-                if first is None:
-                    first = DecodedFrame(time, frame)
-                elif time >= first.time + span_s - 1e-6:
-                    yield first, DecodedFrame(time, frame)
+                if time > start + span_s + 1e-6:
                     break
+                if grid.due(time):
+                    taken.append(DecodedFrame(time, frame))
+            if len(taken) > 1:
+                yield taken
 
 
 def _count_skipped(

@@ -41,6 +41,9 @@ THUMBNAIL_WIDTH = 160
 # without holding the GIL. (A decoder thread running ahead of the analysis did not pay: the
 # analysis takes the GIL back between every two packets.)
 RECHECK_THREADS = 2
+# Seconds after each keyframe of a frozen-looking stretch decoded first: a change there splits
+# the stretch without decoding its GOPs in full.
+HEAD_PROBE_S = 0.6
 
 
 @dataclass(frozen=True)
@@ -245,7 +248,8 @@ def _recheck_still_stretches(
         for start, full in zip(plan.start, plan.full, strict=True)
         if not full and any(a <= start < b for a, b in windows)
     ]
-    signals = signals.with_rows(_head_changes(media.gop_heads(path, static, every_s)))
+    heads = media.gop_heads(path, static, HEAD_PROBE_S, every_s)
+    signals = signals.with_rows(_head_changes(heads))
     suspects = _frozen_suspects(signals, decoded_to_s, thresholds)
     windows = recheck_windows(plan, suspects, decoded_to_s)
 
@@ -272,21 +276,23 @@ def _frozen_suspects(
     ]
 
 
-def _head_changes(
-    pairs: Iterable[tuple[media.DecodedFrame, media.DecodedFrame]],
-) -> FrameSignals:
-    """A signal row for the second frame of each pair, its change measured against the first."""
+def _head_changes(heads: Iterable[list[media.DecodedFrame]]) -> FrameSignals:
+    """Signal rows for all but the first frame of each run, each changed against the one
+    before it (the pairs the every-frame path compares)."""
     rows = []
-    for first, second in pairs:
-        image = second.gray(THUMBNAIL_WIDTH)
-        rows.append(
-            (
-                second.time,
-                picture.luma(image),
-                picture.uniform_fraction(image),
-                picture.change(first.gray(THUMBNAIL_WIDTH), image),
+    for frames in heads:
+        previous = frames[0].gray(THUMBNAIL_WIDTH)
+        for frame in frames[1:]:
+            image = frame.gray(THUMBNAIL_WIDTH)
+            rows.append(
+                (
+                    frame.time,
+                    picture.luma(image),
+                    picture.uniform_fraction(image),
+                    picture.change(previous, image),
+                )
             )
-        )
+            previous = image
     if not rows:
         return FrameSignals.empty()
     return FrameSignals(*(np.ascontiguousarray(c) for c in np.asarray(rows, np.float64).T))

@@ -160,15 +160,19 @@ def test_a_window_decodes_only_the_frames_shown_in_it(tmp_path):
     assert abs(float(frames[0].bgr().mean()) - 20 * 4) < 6
 
 
-def test_gop_heads_give_each_keyframe_and_the_frame_a_span_later(tmp_path):
+def test_gop_heads_give_the_first_frames_of_each_gop(tmp_path):
     def paint(index: int, time: float) -> np.ndarray:
         return np.full((90, 160, 3), index * 4, np.uint8)
 
     path = write_clip(tmp_path / "ramp.mp4", regular(6, 10), paint, gop=10)
-    heads = list(media.gop_heads(path, [1.0, 4.0, 5.9], 0.2))
-    # the GOP at 5.9 s is no GOP start; its frames end before 0.2 s: nothing for it
-    assert [(round(a.time, 1), round(b.time, 1)) for a, b in heads] == [(1.0, 1.2), (4.0, 4.2)]
-    first, later = heads[1]
+    heads = list(media.gop_heads(path, [1.0, 4.0, 5.9], 0.6, 0.2))
+    # 0.2 s apart from each keyframe, up to 0.6 s after it; the last "GOP" at 5.9 s has no
+    # frame after it in the clip: nothing for it
+    assert [[round(f.time, 1) for f in frames] for frames in heads] == [
+        [1.0, 1.2, 1.4, 1.6],
+        [4.0, 4.2, 4.4, 4.6],
+    ]
+    first, later = heads[1][0], heads[1][1]
     assert abs(float(later.bgr().mean()) - float(first.bgr().mean()) - 2 * 4) < 3
 
 
@@ -179,6 +183,6 @@ def test_originals_are_never_written(tmp_path):
     media.probe(path)
     media.read_packets(path)
     list(media.iter_frames(path, every_s=0.5))
-    list(media.gop_heads(path, [0.0, 1.0], 0.2))
+    list(media.gop_heads(path, [0.0, 1.0], 0.6, 0.2))
     media.frame_at(path, 1.0)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
