@@ -72,7 +72,8 @@ class RecordingAnalysis:
     signals: FrameSignals
     findings: list[Finding]
     counts: CountTimeline | None = None
-    # Seconds of keyframe-only stretches decoded again in full because they looked frozen.
+    # Seconds of keyframe-only stretches decoded again in full because they looked frozen
+    # (besides the short probe after each of their keyframes).
     rechecked_s: float = 0.0
 
 
@@ -234,10 +235,11 @@ def _recheck_still_stretches(
     frozen. Returns the signals and the seconds decoded in full for it.
 
     Keyframes seconds apart of a live camera whose encoder smoothed the sensor noise away can
-    differ as little as a frozen picture's. First each suspect GOP's first `every_s` is
-    decoded: a change there is a change the every-frame path sees too (the same two samples),
-    and it splits the stretch. Only what is still long enough to be frozen is then decoded in
-    full, so a frozen stretch is reported with the every-frame path's boundaries.
+    differ as little as a frozen picture's. First the first `HEAD_PROBE_S` of each suspect GOP
+    is decoded, sampled every `every_s`: a change there is one the every-frame path sees too
+    (the same pairs of samples), and it splits the stretch. Only what is still long enough to
+    be frozen is then decoded in full, so a frozen stretch is reported with the every-frame
+    path's boundaries.
     """
     suspects = _frozen_suspects(signals, decoded_to_s, thresholds)
     windows = recheck_windows(plan, suspects, decoded_to_s)
