@@ -94,8 +94,12 @@ def check_against_custody(
         events = load_custody_events(session)
     if not events:
         return CustodyCheck(CustodyTrail(), list(findings), [], list(recordings))
-    all_recordings = _union_by_key(recordings, load_recordings(session), key=lambda r: r.sha256)
     first = min(e.time for e in events)
+    # Video that ended before the unlogged-access window of the first event is evidence of
+    # nothing here; a store holding months of recordings must not be read whole.
+    earliest = first - site.thresholds.custody.unlogged_window_s
+    stored = load_recordings(session, ending_after=earliest)
+    all_recordings = _union_by_key(recordings, stored, key=lambda r: r.sha256)
     last_event = max(e.time for e in events)
     until = max([last_event, *(r.end for r in all_recordings if r.end >= first)])
     period = Span(first - site.thresholds.custody.unlogged_window_s, until)

@@ -81,11 +81,16 @@ def _add_recording_paths(
     )
 
 
-def load_recordings(session: Session, *, camera: str | None = None) -> list[RecordingInfo]:
-    """Stored recordings (all, or one camera's), ordered by camera then start time."""
+def load_recordings(
+    session: Session, *, camera: str | None = None, ending_after: float | None = None
+) -> list[RecordingInfo]:
+    """Stored recordings (all, or one camera's, or those still running at or after
+    `ending_after` in POSIX seconds), ordered by camera then start time."""
     query = select(RecordingRow).order_by(RecordingRow.camera, RecordingRow.start_s)
     if camera is not None:
         query = query.where(RecordingRow.camera == camera)
+    if ending_after is not None:
+        query = query.where(RecordingRow.start_s + RecordingRow.duration_s >= ending_after)
     return [recording_from_row(row) for row in session.scalars(query)]
 
 

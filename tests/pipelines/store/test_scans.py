@@ -208,6 +208,16 @@ def test_load_recordings_by_camera(session: Session) -> None:
     assert load_recordings(session) == [one, two]
 
 
+def test_load_recordings_still_running_at_a_time(session: Session) -> None:
+    early = make_recording("early")  # T0 .. T0 + 600.04
+    late = make_recording("late", start=T0 + 3600.0)
+    save(session, [early, late], [])
+
+    assert load_recordings(session, ending_after=T0 + 600.0) == [early, late]
+    assert load_recordings(session, ending_after=T0 + 601.0) == [late]
+    assert load_recordings(session, ending_after=T0 + 5000.0) == []
+
+
 def test_concurrent_saves_store_each_row_once(store: sa.Engine) -> None:
     recordings = [make_recording(f"rec-{i}") for i in range(25)]
     findings = [
