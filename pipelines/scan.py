@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -250,8 +250,12 @@ def _recheck_still_stretches(
         for start, full in zip(plan.start, plan.full, strict=True)
         if not full and any(a <= start < b for a, b in windows)
     ]
-    heads = media.gop_heads(path, static, HEAD_PROBE_S, every_s)
-    signals = signals.with_rows(_head_changes(heads))
+    for frames in media.gop_heads(path, static, HEAD_PROBE_S, every_s):
+        head = SignalMeter(0.0)  # the frames come sampled already
+        for frame in frames:
+            head.take(frame)
+        # The keyframe's row is there already; the others carry the changes between pairs.
+        signals = signals.with_rows(FrameSignals(*(c[1:] for c in head.finish().columns)))
     suspects = _frozen_suspects(signals, decoded_to_s, thresholds)
     windows = recheck_windows(plan, suspects, decoded_to_s)
 
@@ -276,28 +280,6 @@ def _frozen_suspects(
         (interval.start, interval.end)
         for interval in continuity.frozen_intervals(signals, decoded_to_s, thresholds)
     ]
-
-
-def _head_changes(heads: Iterable[list[media.DecodedFrame]]) -> FrameSignals:
-    """Signal rows for all but the first frame of each run, each changed against the one
-    before it (the pairs the every-frame path compares)."""
-    rows = []
-    for frames in heads:
-        previous = frames[0].gray(THUMBNAIL_WIDTH)
-        for frame in frames[1:]:
-            image = frame.gray(THUMBNAIL_WIDTH)
-            rows.append(
-                (
-                    frame.time,
-                    picture.luma(image),
-                    picture.uniform_fraction(image),
-                    picture.change(previous, image),
-                )
-            )
-            previous = image
-    if not rows:
-        return FrameSignals.empty()
-    return FrameSignals(*(np.ascontiguousarray(c) for c in np.asarray(rows, np.float64).T))
 
 
 def scan_files(

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from models.storage import sha256_file
 from pipelines.training.evaluate_bundles import HELDOUT_SEED, EvalReport, evaluate_onnx
 from pipelines.training.synth_bundles import (
     CLASS_NAMES,
@@ -336,14 +337,6 @@ def export_onnx(cfg: TrainConfig, checkpoint: Path) -> Path:
     cfg.out.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(str(exported), cfg.out)
     return cfg.out
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _versions() -> dict[str, str]:
