@@ -26,6 +26,12 @@ class FindingKind(StrEnum):
     UNLOGGED_ACCESS = "unlogged_access"
     DUTY_UNDERSTAFFED = "duty_understaffed"
     EARLY_PICKUP = "early_pickup"
+    CLOCK_JUMP = "clock_jump"
+    CLOCK_DRIFT = "clock_drift"
+    CLOCK_UNREADABLE = "clock_unreadable"
+    OBSTRUCTED_VIEW = "obstructed_view"
+    BLURRED_VIEW = "blurred_view"
+    CAMERA_MOVED = "camera_moved"
 
 
 # Stretches of these kinds are not coverage (V2): the video there cannot prove anything.
@@ -36,6 +42,12 @@ NOT_COVERAGE = frozenset(
         FindingKind.BLACK_VIDEO,
         FindingKind.DECODE_ERROR,
         FindingKind.UNREADABLE_RECORDING,
+        # A cut made before export: the missing time lies inside the stretch.
+        FindingKind.CLOCK_JUMP,
+        # Complete video of nothing: a covered lens, a refocused or a turned-away camera.
+        FindingKind.OBSTRUCTED_VIEW,
+        FindingKind.BLURRED_VIEW,
+        FindingKind.CAMERA_MOVED,
     }
 )
 

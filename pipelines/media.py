@@ -84,6 +84,12 @@ class VideoInfo:
     creation_time: datetime | None
 
 
+# Pixel formats whose first plane is the full-resolution luma, 8 bits a sample.
+_PLANAR_YUV = frozenset(
+    {"yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p", "nv12", "nv21"}
+)
+
+
 class DecodedFrame:
     """A decoded picture at `time` seconds from stream start, converted only on request.
 
@@ -103,6 +109,20 @@ class DecodedFrame:
     def bgr(self, width: int | None = None) -> npt.NDArray[np.uint8]:
         """(h, w, 3) uint8 BGR, scaled to `width` pixels wide (aspect kept) when given."""
         return _convert(self._frame, PixelFormat.BGR, width)
+
+    def luma_rows(self, top: int, bottom: int) -> npt.NDArray[np.uint8]:
+        """(bottom - top, w) uint8: rows of the full-resolution luma as displayed.
+
+        An upright planar-YUV picture's rows are copied out of its Y plane, nothing else is
+        converted: reading an on-screen clock once a second costs microseconds, not a
+        full-frame conversion.
+        """
+        frame = self._frame
+        if _rotation(frame) == 0 and frame.format.name in _PLANAR_YUV:
+            plane = frame.planes[0]
+            rows = np.frombuffer(memoryview(plane), np.uint8, plane.line_size * plane.height)
+            return rows.reshape(plane.height, plane.line_size)[top:bottom, : frame.width].copy()
+        return self.gray()[top:bottom]
 
 
 @dataclass(slots=True)

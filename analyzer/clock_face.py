@@ -1,0 +1,319 @@
+"""Learning an NVR's burned-in clock from fifteen seconds of its own frames, and reading it.
+
+No OCR engine and no font tables: the clock teaches its own digits. The units digit of the
+seconds is the one patch of picture that changes once a second, always at the same point of
+the second; over fifteen seconds it shows every digit in order, and the digit to its left
+changes when it shows 0. Those patches become the ten digit templates, and a search along the
+clock's text line with them finds every other digit (date, hours, minutes) in whatever layout
+the recorder uses. Reading a frame then costs a few template comparisons on a thin crop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from analyzer.clock_glyphs import GrayImage, Mask, jaccard_distance, text_mask
+from analyzer.clock_value import ClockFields, LayoutError, layout_fields
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+GrayStack = npt.NDArray[np.uint8]
+
+# Grey-level step of a text pixel turning from stroke to background or back; compression
+# noise and sensor noise stay far below it.
+TICK_LEVEL = 40
+# How alike the phases (within the second) of a pixel's changes must be, as the length of their
+# mean unit vector: 1 for changes at exactly one point of every second, near 0 for movement.
+TICK_COHERENCE = 0.75
+# Jaccard distance below which two text masks show the same glyph (noise and compression
+# flip edge pixels: 0-0.16 measured); different digits of one font differ by more (8 and 9
+# of DejaVu Sans Mono by 0.33).
+SAME_GLYPH = 0.25
+# A read cell's best template may be this far (a person passing behind the text adds pixels)
+# if the second best is clearly further.
+READ_MAX = 0.35
+# A text pixel stands out from its surroundings by this fraction of the ticking digit's
+# stroke-to-background contrast (white text on a light grey wall has little to spare).
+TEXT_CONTRAST = 0.3
+# ... and lies within this fraction of that contrast from the stroke's own level.
+TEXT_LEVEL = 0.35
+# A cell is read only when its best template is this much closer than the second best.
+READ_MARGIN = 0.05
+# Fewest digit changes to learn from: every digit 0-9 must show once.
+MIN_TICKS = 11
+# Blobs of ticking pixels tried, largest first (a blinking REC dot can tick too).
+MAX_CANDIDATES = 3
+
+
+class ClockNotFound(ValueError):
+    """No on-screen clock could be learned from the frames; the message says why."""
+
+
+@dataclass(frozen=True)
+class ClockFace:
+    """Where a recording's on-screen clock is and what its digits look like.
+
+    top/bottom: rows of the clock's text line in the full-resolution luma plane;
+    text_is_bright, level, contrast: how text stands out (see `text_mask`);
+    stroke_max: text strokes are thinner than this many pixels;
+    cells: (k,) left column of each digit cell, left to right, all `cell_width` wide;
+    templates: (10, bottom - top, cell_width) bool masks of the digits 0-9;
+    fields: which cells hold which part of the time.
+    """
+
+    top: int
+    bottom: int
+    text_is_bright: bool
+    level: float
+    contrast: float
+    stroke_max: int
+    cells: IntArray
+    cell_width: int
+    templates: npt.NDArray[np.bool_]
+    fields: ClockFields
+
+    def read(self, band: GrayImage) -> IntArray | None:
+        """(k,) digits shown in `band` (the luma rows top:bottom, full width), or None when a
+        cell matches no digit clearly (someone in front of the clock, a damaged frame)."""
+        mask = text_mask(band, self.level, self.contrast, self.text_is_bright, self.stroke_max)
+        columns = self.cells[:, None] + np.arange(self.cell_width)
+        windows = np.moveaxis(mask[:, columns], 1, 0)  # (k, h, cell_width)
+        distances = jaccard_distance(windows[:, None], self.templates[None])  # (k, 10)
+        order = np.argsort(distances, axis=1)
+        best = np.take_along_axis(distances, order[:, :1], axis=1)[:, 0]
+        runner_up = np.take_along_axis(distances, order[:, 1:2], axis=1)[:, 0]
+        if np.any(best > READ_MAX) or np.any(runner_up - best < READ_MARGIN):
+            return None
+        return order[:, 0].astype(np.int64)
+
+
+def learn_clock_face(times: FloatArray, frames: GrayStack) -> ClockFace:
+    """The clock of frames (n, h, w) uint8 luma sampled every ~0.2 s at `times` (n,) seconds.
+
+    Needs at least MIN_TICKS seconds of clean clock. Raises ClockNotFound with the reason.
+    """
+    if len(times) < 2 or times[-1] - times[0] < MIN_TICKS:
+        raise ClockNotFound(
+            f"{times[-1] - times[0] if len(times) else 0:.0f} s of video is "
+            f"too little to learn the clock from (needs {MIN_TICKS} s)"
+        )
+    ticking = _ticking_pixels(times, frames)
+    reasons = []
+    for blob in _blobs(ticking.mask)[:MAX_CANDIDATES]:
+        try:
+            return _learn_around(times, frames, ticking, blob)
+        except (ClockNotFound, LayoutError) as exc:
+            reasons.append(str(exc))
+    if not reasons:
+        raise ClockNotFound("no part of the picture changes once a second")
+    raise ClockNotFound("; ".join(dict.fromkeys(reasons)))
+
+
+@dataclass(frozen=True)
+class _Ticks:
+    """mask (h, w): pixels that tick; cos, sin (h, w): sums of their change phases."""
+
+    mask: Mask
+    cos: npt.NDArray[np.float32]
+    sin: npt.NDArray[np.float32]
+
+    def moment(self, box: tuple[int, int, int, int]) -> float:
+        """When in the second (0-1) the pixels in `box` change: the clock's tick."""
+        top, bottom, left, right = box
+        inside = self.mask[top:bottom, left:right]
+        angle = np.arctan2(
+            self.sin[top:bottom, left:right][inside].sum(),
+            self.cos[top:bottom, left:right][inside].sum(),
+        )
+        return float(angle / (2 * np.pi) % 1.0)
+
+
+def _ticking_pixels(times: FloatArray, frames: GrayStack) -> _Ticks:
+    """Pixels that change about once a second, always at the same point of it, and all
+    through the frames (a person passing changes a pixel a few times, then never)."""
+    height, width = frames.shape[1:]
+    thirds = np.zeros((3, height, width), np.int16)
+    cos = np.zeros((height, width), np.float32)
+    sin = np.zeros((height, width), np.float32)
+    span = times[-1] - times[0]
+    for index in range(1, len(times)):
+        changed = np.abs(frames[index].astype(np.int16) - frames[index - 1]) > TICK_LEVEL
+        phase = 2 * np.pi * (times[index] % 1.0)
+        third = min(2, int(3 * (times[index] - times[0]) / span))
+        thirds[third] += changed
+        np.add(cos, np.float32(np.cos(phase)), out=cos, where=changed)
+        np.add(sin, np.float32(np.sin(phase)), out=sin, where=changed)
+    count = thirds.sum(axis=0)
+    coherence = np.hypot(cos, sin) / np.maximum(count, 1)
+    # A pixel of the units digit flips at some ticks only (a stroke shared by 3 and 4 stays).
+    mask = (
+        (count >= 0.25 * span)
+        & (count <= 1.3 * span)
+        & (coherence >= TICK_COHERENCE)
+        & np.all(thirds > 0, axis=0)
+    )
+    return _Ticks(mask, cos, sin)
+
+
+def _blobs(mask: Mask, reach: int = 3) -> list[tuple[int, int, int, int]]:
+    """Bounding boxes (top, bottom, left, right; end-exclusive) of digit-shaped groups of
+    `mask` pixels within `reach` of each other, largest group first."""
+    points = {(int(y), int(x)) for y, x in zip(*np.nonzero(mask), strict=True)}
+    groups = []
+    while points:
+        seed = points.pop()
+        group, frontier = [seed], [seed]
+        while frontier:
+            y, x = frontier.pop()
+            near = [
+                (y + dy, x + dx)
+                for dy in range(-reach, reach + 1)
+                for dx in range(-reach, reach + 1)
+                if (y + dy, x + dx) in points
+            ]
+            for point in near:
+                points.discard(point)
+            group.extend(near)
+            frontier.extend(near)
+        ys, xs = zip(*group, strict=True)
+        height, width = max(ys) + 1 - min(ys), max(xs) + 1 - min(xs)
+        # A digit: a few pixels at least, neither a line nor a bar.
+        if len(group) >= 6 and 0.7 <= height / width <= 4:
+            groups.append((len(group), (min(ys), max(ys) + 1, min(xs), max(xs) + 1)))
+    groups.sort(key=lambda g: -g[0])
+    return [box for _, box in groups]
+
+
+def _learn_around(
+    times: FloatArray, frames: GrayStack, ticking: _Ticks, box: tuple[int, int, int, int]
+) -> ClockFace:
+    top, bottom, left, right = box
+    digit_height = bottom - top
+    if digit_height < 5:
+        raise ClockNotFound(f"the ticking patch is {digit_height} px high: too small for text")
+    patch = frames[:, top:bottom, left:right]
+    values = patch[:, ticking.mask[top:bottom, left:right]]
+    low, high = (float(v) for v in np.percentile(values, (5, 95)))
+    if high - low < 2 * TICK_LEVEL:
+        raise ClockNotFound("the ticking patch has too little contrast to be text")
+    # NVR text is near white or near black; the background is whatever the scene is.
+    bright = 255 - high <= low
+    stroke, background = (high, low) if bright else (255 - low, 255 - high)
+    level = stroke - TEXT_LEVEL * (stroke - background)
+    contrast = TEXT_CONTRAST * (stroke - background)
+    # Over fifteen seconds the ticking pixels cover the union of the ten digits' shapes: the
+    # digit cell, exactly. A margin would take in pixels of the neighbouring glyphs (tight
+    # fonts nearly touch) or of the scene, which differ from cell to cell.
+    band_top, band_bottom = top, bottom
+    stroke_max = max(3, round(0.35 * digit_height))
+    masks = np.stack(
+        [text_mask(f[band_top:band_bottom], level, contrast, bright, stroke_max) for f in frames]
+    )
+    # The tens digit may touch the units in a tight font, so its cell is taken as the same
+    # width just left of it.
+    units = slice(left, right)
+    width = units.stop - units.start
+    if units.start < width:
+        raise ClockNotFound("no digit left of the ticking one")
+    tens = slice(units.start - width, units.start)
+    labels = _digit_labels(times, ticking.moment(box), masks[:, :, units], masks[:, :, tens])
+    templates = np.stack(
+        [masks[labels == digit][:, :, units].mean(axis=0) >= 0.5 for digit in range(10)]
+    )
+    _check_templates(templates, masks[:, :, units], labels)
+    stable = masks.mean(axis=0) >= 0.5
+    cells = _digit_cells(stable, templates, units.start)
+    groups, seconds_group = _groups(cells, units.start, units.stop - units.start)
+    fields = layout_fields(groups, seconds_group)
+    return ClockFace(
+        top=band_top,
+        bottom=band_bottom,
+        text_is_bright=bright,
+        level=level,
+        contrast=contrast,
+        stroke_max=stroke_max,
+        cells=np.asarray(cells, np.int64),
+        cell_width=units.stop - units.start,
+        templates=templates,
+        fields=fields,
+    )
+
+
+def _digit_labels(
+    times: FloatArray, tick: float, units: npt.NDArray[np.bool_], tens: npt.NDArray[np.bool_]
+) -> IntArray:
+    """(n,) the digit each frame's units-of-seconds cell (n, h, w) shows.
+
+    Frames are grouped into the clock's seconds by the moment `tick` (0-1) at which it
+    ticks, so no glyph threshold decides where one digit ends. Consecutive seconds show
+    consecutive digits, and the tens cell next to it changes as the units show 0.
+    """
+    step = float(np.median(np.diff(times)))
+    second = np.floor(times - tick + step / 2).astype(np.int64)
+    seconds = np.unique(second)
+    if seconds.size < MIN_TICKS:
+        raise ClockNotFound(f"only {seconds.size} clock seconds to learn from")
+    shown = np.stack([units[second == s].mean(axis=0) >= 0.5 for s in seconds])
+    beside = np.stack([tens[second == s].mean(axis=0) >= 0.5 for s in seconds])
+    index = np.searchsorted(seconds, second)
+    if np.any(jaccard_distance(units, shown[index]) > READ_MAX):
+        raise ClockNotFound("the ticking digit does not hold still between ticks")
+    if np.any(jaccard_distance(shown[1:], shown[:-1]) <= SAME_GLYPH):
+        raise ClockNotFound("the ticking digit did not change at every tick")
+    tens_change = jaccard_distance(beside[1:], beside[:-1])
+    wraps = np.flatnonzero(tens_change > SAME_GLYPH) + 1
+    if wraps.size == 0 or np.any((wraps - wraps[0]) % 10):
+        raise ClockNotFound("the digit left of the ticking one does not change with its 0")
+    return np.asarray((index - wraps[0]) % 10, np.int64)
+
+
+def _check_templates(
+    templates: npt.NDArray[np.bool_], units: npt.NDArray[np.bool_], labels: IntArray
+) -> None:
+    """Every frame's digit must look like its template, and the ten digits unlike each
+    other; otherwise the patch was not a clock (or something moved in front of it)."""
+    own = jaccard_distance(units, templates[labels])
+    if np.any(own > READ_MAX):
+        raise ClockNotFound("the ticking digit does not look the same each time it shows")
+    between = jaccard_distance(templates[:, None], templates[None])
+    np.fill_diagonal(between, np.inf)
+    if between.min() <= SAME_GLYPH:
+        raise ClockNotFound("two of the ticking patch's ten glyphs look alike: not digits")
+
+
+def _digit_cells(stable: Mask, templates: npt.NDArray[np.bool_], units_left: int) -> list[int]:
+    """Left columns of the digit cells along the text line (h, w): wherever a window of the
+    templates' width matches a digit, best matches first, cells not overlapping."""
+    width = templates.shape[2]
+    windows = np.moveaxis(np.lib.stride_tricks.sliding_window_view(stable, width, axis=1), 1, 0)
+    best = jaccard_distance(windows[:, None], templates[None]).min(axis=1)  # (positions,)
+    cells = [units_left]  # its stable picture is a blend of digits: placed by its ticking
+    for x in np.argsort(best, kind="stable"):
+        if best[x] > READ_MAX:
+            break
+        if all(abs(int(x) - c) >= 0.7 * width for c in cells):
+            cells.append(int(x))
+    return sorted(cells)
+
+
+def _groups(
+    cells: list[int], units_left: int, cell_width: int
+) -> tuple[list[tuple[int, ...]], int]:
+    """Digit cells grouped into numbers (cells one digit pitch apart), and which group holds
+    the seconds."""
+    units = cells.index(units_left)
+    if units == 0:
+        raise ClockNotFound("no digit left of the ticking one")
+    pitch = cells[units] - cells[units - 1]
+    if pitch > 2 * cell_width:
+        raise ClockNotFound("no digit right next to the ticking one")
+    groups: list[list[int]] = [[0]]
+    for i in range(1, len(cells)):
+        if cells[i] - cells[i - 1] > 1.35 * pitch:
+            groups.append([])
+        groups[-1].append(i)
+    seconds = next(g for g, members in enumerate(groups) if units in members)
+    return [tuple(g) for g in groups], seconds
