@@ -1,8 +1,8 @@
-"""Learning an NVR's burned-in clock from fifteen seconds of its own frames, and reading it.
+"""Learning an NVR's burned-in clock from half a minute of its own frames, and reading it.
 
 No OCR engine and no font tables: the clock teaches its own digits. The units digit of the
 seconds is the one patch of picture that changes once a second, always at the same point of
-the second; over fifteen seconds it shows every digit in order, and the digit to its left
+the second; over half a minute it shows every digit in order, and the digit to its left
 changes when it shows 0. Those patches become the ten digit templates, and a search along the
 clock's text line with them finds every other digit (date, hours, minutes) in whatever layout
 the recorder uses. Reading a frame then costs a few template comparisons on a thin crop.
@@ -39,7 +39,7 @@ READ_MAX = 0.35
 # stroke-to-background contrast (white text on a light grey wall has little to spare).
 TEXT_CONTRAST = 0.3
 # ... and lies within this fraction of that contrast from the stroke's own level.
-TEXT_LEVEL = 0.35
+TEXT_LEVEL = 0.25
 # A cell is read only when its best template is this much closer than the second best.
 READ_MARGIN = 0.05
 # Fewest digit changes to learn from: every digit 0-9 must show once.
@@ -204,7 +204,7 @@ def _learn_around(
     stroke, background = (high, low) if bright else (255 - low, 255 - high)
     level = stroke - TEXT_LEVEL * (stroke - background)
     contrast = TEXT_CONTRAST * (stroke - background)
-    # Over fifteen seconds the ticking pixels cover the union of the ten digits' shapes: the
+    # Over the window the ticking pixels cover the union of the ten digits' shapes: the
     # digit cell, exactly. A margin would take in pixels of the neighbouring glyphs (tight
     # fonts nearly touch) or of the scene, which differ from cell to cell.
     band_top, band_bottom = top, bottom
@@ -219,15 +219,14 @@ def _learn_around(
     if units.start < width:
         raise ClockNotFound("no digit left of the ticking one")
     tens = slice(units.start - width, units.start)
-    labels = _digit_labels(times, ticking.moment(box), masks[:, :, units], masks[:, :, tens])
-    templates = np.stack(
-        [masks[labels == digit][:, :, units].mean(axis=0) >= 0.5 for digit in range(10)]
-    )
-    _check_templates(templates, masks[:, :, units], labels)
-    stable = masks.mean(axis=0) >= 0.5
-    cells = _digit_cells(stable, templates, units.start)
+    templates = _digit_templates(times, ticking.moment(box), masks[:, :, units], masks[:, :, tens])
+    cells = _digit_cells(masks, templates, units.start)
     groups, seconds_group = _groups(cells, units.start, units.stop - units.start)
     fields = layout_fields(groups, seconds_group)
+    # Only the time's own cells are read: a weekday letter that looks like a digit (S and 5)
+    # must not make a frame unreadable.
+    cells = [cells[i] for i in fields.cells]
+    fields = fields.renumbered()
     return ClockFace(
         top=band_top,
         bottom=band_bottom,
@@ -242,14 +241,17 @@ def _learn_around(
     )
 
 
-def _digit_labels(
+def _digit_templates(
     times: FloatArray, tick: float, units: npt.NDArray[np.bool_], tens: npt.NDArray[np.bool_]
-) -> IntArray:
-    """(n,) the digit each frame's units-of-seconds cell (n, h, w) shows.
+) -> npt.NDArray[np.bool_]:
+    """(10, h, w) masks of the digits 0-9, from the units-of-seconds cell (n, h, w) of every
+    frame and the tens cell beside it.
 
     Frames are grouped into the clock's seconds by the moment `tick` (0-1) at which it
     ticks, so no glyph threshold decides where one digit ends. Consecutive seconds show
-    consecutive digits, and the tens cell next to it changes as the units show 0.
+    consecutive digits, and the tens cell changes as the units show 0. A digit's template is
+    the pixel-wise majority of the seconds that showed it (a person passing behind the text
+    during one of them leaves no trace), each second being the majority of its frames.
     """
     step = float(np.median(np.diff(times)))
     second = np.floor(times - tick + step / 2).astype(np.int64)
@@ -258,45 +260,63 @@ def _digit_labels(
         raise ClockNotFound(f"only {seconds.size} clock seconds to learn from")
     shown = np.stack([units[second == s].mean(axis=0) >= 0.5 for s in seconds])
     beside = np.stack([tens[second == s].mean(axis=0) >= 0.5 for s in seconds])
-    index = np.searchsorted(seconds, second)
-    if np.any(jaccard_distance(units, shown[index]) > READ_MAX):
-        raise ClockNotFound("the ticking digit does not hold still between ticks")
     if np.any(jaccard_distance(shown[1:], shown[:-1]) <= SAME_GLYPH):
         raise ClockNotFound("the ticking digit did not change at every tick")
+    # The tens change once every ten seconds, at the same place in the units' cycle; a
+    # person passing behind them may change them elsewhere, once.
     tens_change = jaccard_distance(beside[1:], beside[:-1])
-    wraps = np.flatnonzero(tens_change > SAME_GLYPH) + 1
-    if wraps.size == 0 or np.any((wraps - wraps[0]) % 10):
+    by_phase = np.bincount(np.arange(1, seconds.size) % 10, weights=tens_change, minlength=10)
+    zero = int(np.argmax(by_phase))
+    wraps = np.arange(1, seconds.size)[(np.arange(1, seconds.size) % 10 == zero)]
+    if not np.all(tens_change[wraps - 1] > SAME_GLYPH):
         raise ClockNotFound("the digit left of the ticking one does not change with its 0")
-    return np.asarray((index - wraps[0]) % 10, np.int64)
-
-
-def _check_templates(
-    templates: npt.NDArray[np.bool_], units: npt.NDArray[np.bool_], labels: IntArray
-) -> None:
-    """Every frame's digit must look like its template, and the ten digits unlike each
-    other; otherwise the patch was not a clock (or something moved in front of it)."""
-    own = jaccard_distance(units, templates[labels])
-    if np.any(own > READ_MAX):
+    digit = (np.arange(seconds.size) - zero) % 10
+    # Strict majority: of two seconds, only the pixels both agree on.
+    templates = np.stack([shown[digit == d].mean(axis=0) > 0.5 for d in range(10)])
+    own = jaccard_distance(units, templates[digit[np.searchsorted(seconds, second)]])
+    if np.mean(own > READ_MAX) > 0.1:
         raise ClockNotFound("the ticking digit does not look the same each time it shows")
     between = jaccard_distance(templates[:, None], templates[None])
     np.fill_diagonal(between, np.inf)
     if between.min() <= SAME_GLYPH:
         raise ClockNotFound("two of the ticking patch's ten glyphs look alike: not digits")
+    return templates
 
 
-def _digit_cells(stable: Mask, templates: npt.NDArray[np.bool_], units_left: int) -> list[int]:
-    """Left columns of the digit cells along the text line (h, w): wherever a window of the
-    templates' width matches a digit, best matches first, cells not overlapping."""
+# Frames searched for digit cells, spread over the learning window.
+CELL_SEARCH_FRAMES = 7
+
+
+def _digit_cells(
+    masks: npt.NDArray[np.bool_], templates: npt.NDArray[np.bool_], units_left: int
+) -> list[int]:
+    """Left columns of the digit cells along the text line, from text masks (n, h, w).
+
+    In each of a few frames spread over the window, every window of the templates' width
+    that matches a digit is a cell (best matches first, cells not overlapping); a cell found
+    in most of those frames is kept. One frame could have a person behind the text; the
+    frames' majority picture could blend the digits of a minute that turned over.
+    """
     width = templates.shape[2]
-    windows = np.moveaxis(np.lib.stride_tricks.sliding_window_view(stable, width, axis=1), 1, 0)
-    best = jaccard_distance(windows[:, None], templates[None]).min(axis=1)  # (positions,)
-    cells = [units_left]  # its stable picture is a blend of digits: placed by its ticking
-    for x in np.argsort(best, kind="stable"):
-        if best[x] > READ_MAX:
-            break
-        if all(abs(int(x) - c) >= 0.7 * width for c in cells):
-            cells.append(int(x))
-    return sorted(cells)
+    picks = np.linspace(0, len(masks) - 1, CELL_SEARCH_FRAMES).round().astype(int)
+    found: list[list[int]] = []
+    for mask in masks[picks]:
+        windows = np.moveaxis(np.lib.stride_tricks.sliding_window_view(mask, width, axis=1), 1, 0)
+        best = jaccard_distance(windows[:, None], templates[None]).min(axis=1)  # (positions,)
+        cells: list[int] = []
+        for x in np.argsort(best, kind="stable"):
+            if best[x] > READ_MAX:
+                break
+            if all(abs(int(x) - c) >= 0.7 * width for c in cells):
+                cells.append(int(x))
+        found.append(cells)
+    # The ticking digit's cell is placed by its ticking; elsewhere, most frames must agree.
+    kept = [units_left]
+    for x in sorted({x for cells in found for x in cells}):
+        votes = sum(any(abs(x - c) <= 1 for c in cells) for cells in found)
+        if votes > CELL_SEARCH_FRAMES // 2 and all(abs(x - k) >= 0.7 * width for k in kept):
+            kept.append(x)
+    return sorted(kept)
 
 
 def _groups(

@@ -50,6 +50,32 @@ class ClockFields:
     def has_date(self) -> bool:
         return bool(self.year)
 
+    @property
+    def cells(self) -> tuple[int, ...]:
+        """Every cell a field uses, in order."""
+        return tuple(
+            sorted(
+                (*self.year, *self.first, *self.second_date, *self.hour, *self.minute, *self.second)
+            )
+        )
+
+    def renumbered(self) -> ClockFields:
+        """The same fields over only the cells they use, numbered 0.. in order."""
+        new = {old: i for i, old in enumerate(self.cells)}
+
+        def remap(cells: tuple[int, ...]) -> tuple[int, ...]:
+            return tuple(new[c] for c in cells)
+
+        return replace(
+            self,
+            hour=remap(self.hour),
+            minute=remap(self.minute),
+            second=remap(self.second),
+            year=remap(self.year),
+            first=remap(self.first),
+            second_date=remap(self.second_date),
+        )
+
 
 def layout_fields(groups: list[tuple[int, ...]], seconds_group: int) -> ClockFields:
     """The fields of a clock from its digit groups (cell indices, left to right), given which

@@ -1,4 +1,4 @@
-"""Reading a recording's on-screen clock: learn its face from fifteen seconds of frames, then
+"""Reading a recording's on-screen clock: learn its face from half a minute of frames, then
 read it once a second in the frames the scan decodes anyway.
 
 The reading is the I/O edge around `analyzer.clock_face` (learning and template matching) and
@@ -19,9 +19,10 @@ from analyzer.clock_value import DateOrder, wall_time
 from analyzer.sampling import SampleGrid
 from pipelines import media
 
-# Seconds of video a clock is learned from (every digit of the seconds must show once) and
-# the sampling within them (the ticking digit must be seen several times a second).
-LEARN_SPAN_S = 15.0
+# Seconds of video a clock is learned from (every digit of the seconds shows three times, so
+# one second with a person behind the text is outvoted) and the sampling within them (the
+# ticking digit must be seen several times a second).
+LEARN_SPAN_S = 30.0
 LEARN_EVERY_S = 0.2
 # Where in a recording learning is tried, in seconds: a person in front of the clock or a
 # cut during the first window must not leave the whole file unread.
@@ -49,7 +50,7 @@ def learn_face(path: Path, duration_s: float, options: ClockOptions) -> ClockFac
     reasons = []
     for at in LEARN_AT_S:
         if at > 0 and at + LEARN_SPAN_S > duration_s:
-            break
+            break  # the first window takes a short recording whole
         frames = list(
             media.iter_frames(path, every_s=LEARN_EVERY_S, window=(at, at + LEARN_SPAN_S))
         )
@@ -142,3 +143,47 @@ def read_window(
     for frame in media.iter_frames(path, every_s=0.0, window=window):
         reader.take(frame)
     return reader.finish()
+
+
+class ClockFaces:
+    """The clock faces of one scan, learned per recording and remembered per camera.
+
+    A recording's own frames are tried first (a camera may be replaced between files). A file
+    too short or too damaged to learn from (a frozen stretch, a cut in its first half minute)
+    borrows the face its camera showed in another file: `files` lists every camera's files
+    in this scan, and they are tried in turn until one shows a clean clock.
+    """
+
+    def __init__(self, files: dict[str, list[Path]]) -> None:
+        self._files = files
+        self._faces: dict[str, ClockFace] = {}
+        self._tried: set[Path] = set()
+
+    def face(self, camera: str, path: Path, duration_s: float, options: ClockOptions) -> ClockFace:
+        """The face to read `path` with. Raises ClockNotFound when no file of the camera
+        shows a clock, with this file's reasons."""
+        try:
+            face = self._learn(path, duration_s, options)
+        except ClockNotFound as own:
+            borrowed = self._faces.get(camera) or self._from_other_files(camera, options)
+            if borrowed is None:
+                raise own from None
+            return borrowed
+        self._faces.setdefault(camera, face)
+        return face
+
+    def _learn(self, path: Path, duration_s: float, options: ClockOptions) -> ClockFace:
+        self._tried.add(path)
+        return learn_face(path, duration_s, options)
+
+    def _from_other_files(self, camera: str, options: ClockOptions) -> ClockFace | None:
+        for other in self._files.get(camera, []):
+            if other in self._tried:
+                continue
+            try:
+                face = self._learn(other, media.probe(other).duration_s, options)
+            except (ClockNotFound, media.UnreadableMedia):
+                continue
+            self._faces[camera] = face
+            return face
+        return None

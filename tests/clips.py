@@ -35,6 +35,7 @@ def write_clip(
     rotation: int = 0,
     gop: int = 10,
     rate: int = 10,
+    preset: str = "medium",
 ) -> Path:
     """Encode one frame per entry of `times` (seconds, increasing) with that presentation time."""
     first = paint(0, 0.0)
@@ -46,7 +47,13 @@ def write_clip(
         stream.time_base = Fraction(1, 1000)
         stream.codec_context.time_base = Fraction(1, 1000)
         if codec == "libx264":
-            stream.options = {"g": str(gop), "crf": "30", "threads": "1", "bf": "0"}
+            stream.options = {
+                "g": str(gop),
+                "crf": "30",
+                "threads": "1",
+                "bf": "0",
+                "preset": preset,
+            }
         if rotation:
             stream.set_display_rotation(rotation)
         for index, time in enumerate(times):

@@ -125,7 +125,7 @@ def clock_scene(
     walker_every_s: float = 20.0,
     hide: tuple[float, float] | None = None,
 ) -> Painter:
-    """A live vault camera: a textured room, fresh sensor noise in every frame, a person
+    """A live vault camera: a textured room, sensor noise that changes every frame, a person
     (a dark and a light block) crossing the picture every `walker_every_s`, right through the
     clock's line, and the clock burned in on top. `hide` (start, end) covers the clock area with
     a hand-like blob (the clock is then unreadable)."""
@@ -134,9 +134,11 @@ def clock_scene(
     base = rng.integers(50, 190, (height // 10 + 1, width // 10 + 1, 3), dtype=np.uint8)
     base = cv2.resize(np.kron(base, np.ones((10, 10, 1), np.uint8)), (width, height))
     base = cv2.GaussianBlur(base, (0, 0), 1.2)
+    # Eight noise fields, each shifted anew every frame: fresh noise at a fraction of the cost.
+    noise_fields = rng.normal(0, noise, (8, height, width, 3)).astype(np.int16)
 
     def paint(index: int, time: float) -> np.ndarray:
-        frame = base.astype(np.float32)
+        frame = base.copy()
         phase = (time % walker_every_s) / walker_every_s
         x = int(-120 + phase * (width + 240))
         top = style.origin[1] - 20
@@ -145,13 +147,17 @@ def clock_scene(
         if hide is not None and hide[0] <= time < hide[1]:
             cx, cy = style.origin[0] + 120, style.origin[1] + 10
             cv2.ellipse(frame, (cx, cy), (200, 45), 0, 0, 360, (95, 120, 150), -1)
-        frame += np.random.default_rng(seed * 100_003 + index).normal(0, noise, frame.shape)
+        shift = np.random.default_rng(seed * 100_003 + index).integers(0, 64, 3)
+        grain = np.roll(noise_fields[shift[0] % 8], (shift[1], shift[2]), axis=(0, 1))
+        noisy = np.clip(frame + grain, 0, 255).astype(np.uint8)
         fill, edge = _text_masks(style.text(plan.shown(time)), style)
-        dark = edge.astype(np.float32)[..., None] / 255
-        light = fill.astype(np.float32)[..., None] / 255
-        frame = frame * (1 - dark) + 15 * dark
-        frame = frame * (1 - light) + 245 * light
-        return np.clip(frame, 0, 255).astype(np.uint8)
+        rows = slice(style.origin[1] - 4, style.origin[1] + 40)  # the text's band only
+        band = noisy[rows].astype(np.float32)
+        dark = edge[rows, :, None].astype(np.float32) / 255
+        light = fill[rows, :, None].astype(np.float32) / 255
+        band = band * (1 - dark) + 15 * dark
+        noisy[rows] = np.clip(band * (1 - light) + 245 * light, 0, 255).astype(np.uint8)
+        return noisy
 
     return paint
 
@@ -168,7 +174,7 @@ def write_clock_clip(
 ) -> Path:
     """Encode `duration_s` of `clock_scene` at `fps` with continuous timestamps."""
     paint = clock_scene(style, plan, **scene)  # type: ignore[arg-type]
-    return write_clip(path, regular(duration_s, fps), paint, rate=fps, gop=gop)
+    return write_clip(path, regular(duration_s, fps), paint, rate=fps, gop=gop, preset="veryfast")
 
 
 def seconds_until(moment: datetime, before_s: float) -> datetime:

@@ -1,0 +1,82 @@
+"""Reading burned-in clocks of generated recordings: three formats, three fonts, a person
+crossing behind the text, sensor noise and x264, across midnight, a leap day and 59 -> 00."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+
+from analyzer.clock_face import ClockNotFound
+from pipelines import media
+from pipelines.clock_reader import ClockFaces, ClockOptions, ClockReader, learn_face
+from tests.clips import noisy_scene, regular, write_clip
+from tests.clock_clips import STYLES, ClockPlan, ClockStyle, write_clock_clip
+
+pytestmark = pytest.mark.video
+
+ZONE = ZoneInfo("Asia/Shanghai")
+# Starts 1 min 50 s before a midnight that is also a month's end in a leap year.
+BEFORE_MIDNIGHT = datetime(2024, 2, 29, 23, 58, 10, 400_000)
+
+
+def read_every(path: Path, style: ClockStyle, start: datetime, every_s: float) -> np.ndarray:
+    """(n, 2): video time and the POSIX time read (NaN: unreadable) of every `every_s`."""
+    options = ClockOptions(hours=style.hours)
+    face = learn_face(path, media.probe(path).duration_s, options)
+    reader = ClockReader(
+        face, options, start=start.replace(tzinfo=ZONE).timestamp(), zone=ZONE, every_s=every_s
+    )
+    for frame in media.iter_frames(path, every_s=every_s):
+        reader.take(frame)
+    read = reader.finish()
+    return np.column_stack((read.time, read.shown))
+
+
+@pytest.mark.parametrize("style", STYLES, ids=lambda s: s.name)
+def test_clock_read_right_on_99_percent_of_seconds(tmp_path, style):
+    plan = ClockPlan(BEFORE_MIDNIGHT)
+    path = write_clock_clip(
+        tmp_path / "clip.mp4", style, plan, 150.0, seed=3, noise=6.0, walker_every_s=13.0
+    )
+    read = read_every(path, style, BEFORE_MIDNIGHT, every_s=0.5)
+    truth = np.array([plan.shown(t).replace(tzinfo=ZONE).timestamp() for t in read[:, 0]])
+    right = read[:, 1] == truth
+    wrong = ~right & ~np.isnan(read[:, 1])
+    assert right.mean() >= 0.99, f"{right.mean():.3f} read right"
+    assert wrong.sum() == 0, f"misread at {read[wrong, 0]}"
+
+
+def test_a_picture_without_a_clock_has_no_face(tmp_path):
+    path = write_clip(tmp_path / "plain.mp4", regular(40, 10), noisy_scene(320, 180))
+    with pytest.raises(ClockNotFound, match="changes once a second"):
+        learn_face(path, 40.0, ClockOptions())
+
+
+def test_a_clock_region_from_the_site_limits_the_search(tmp_path):
+    style = STYLES[2]  # bottom right
+    path = write_clock_clip(tmp_path / "clip.mp4", style, ClockPlan(BEFORE_MIDNIGHT), 40.0)
+    face = learn_face(path, 40.0, ClockOptions(region=(0.5, 0.85, 1.0, 1.0), hours=12))
+    width, height = style.frame_size
+    assert 0.85 * height <= face.top < face.bottom <= height
+    assert face.cells.min() >= 0.5 * width
+    with pytest.raises(ClockNotFound):
+        learn_face(path, 40.0, ClockOptions(region=(0.0, 0.0, 0.5, 0.5), hours=12))
+
+
+def test_a_file_too_damaged_to_learn_from_borrows_its_cameras_face(tmp_path):
+    style = STYLES[0]
+    good = write_clock_clip(tmp_path / "a.mp4", style, ClockPlan(BEFORE_MIDNIGHT), 40.0)
+    # 8 s of clock: too little to see every digit of the seconds
+    short = write_clock_clip(tmp_path / "b.mp4", style, ClockPlan(BEFORE_MIDNIGHT), 8.0)
+    with pytest.raises(ClockNotFound):
+        learn_face(short, 8.0, ClockOptions())
+    faces = ClockFaces({"vault-1": [short, good]})
+    face = faces.face("vault-1", short, 8.0, ClockOptions())
+    frame = next(media.iter_frames(short, every_s=1.0))
+    assert face.read(frame.luma_rows(face.top, face.bottom)) is not None
+    with pytest.raises(ClockNotFound):
+        ClockFaces({"vault-2": [short]}).face("vault-2", short, 8.0, ClockOptions())
