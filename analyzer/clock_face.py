@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from analyzer.clock_glyphs import GrayImage, Mask, jaccard_distance, text_mask
-from analyzer.clock_value import ClockFields, LayoutError, layout_fields
+from analyzer.clock_value import ClockFields, LayoutError, layout_fields, seconds_of_day
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -226,8 +226,7 @@ def _learn_around(
     # Only the time's own cells are read: a weekday letter that looks like a digit (S and 5)
     # must not make a frame unreadable.
     cells = [cells[i] for i in fields.cells]
-    fields = fields.renumbered()
-    return ClockFace(
+    face = ClockFace(
         top=band_top,
         bottom=band_bottom,
         text_is_bright=bright,
@@ -237,8 +236,28 @@ def _learn_around(
         cells=np.asarray(cells, np.int64),
         cell_width=units.stop - units.start,
         templates=templates,
-        fields=fields,
+        fields=fields.renumbered(),
     )
+    _check_it_keeps_time(face, times, frames)
+    return face
+
+
+def _check_it_keeps_time(face: ClockFace, times: FloatArray, frames: GrayStack) -> None:
+    """The learned face must read the frames it was learned from as a clock running with the
+    video: a cut or a person in front of the clock during learning can teach digits under the
+    wrong names, and a clock read that way would not keep time."""
+    offsets = []
+    for time, frame in zip(times, frames, strict=True):
+        digits = face.read(frame[face.top : face.bottom])
+        if digits is not None:
+            offsets.append((seconds_of_day(face.fields, digits) - time) % 86_400)
+    if len(offsets) < 0.8 * len(times):
+        raise ClockNotFound(f"the learned digits read only {len(offsets)} of {len(times)} frames")
+    # Whole seconds shown: a steady clock's offsets lie within one second (mod a day).
+    around = np.asarray(offsets) - np.median(offsets)
+    steady = np.abs((around + 43_200) % 86_400 - 43_200) <= 1.0
+    if steady.mean() < 0.9:
+        raise ClockNotFound("the learned digits do not read as a clock that keeps time")
 
 
 def _digit_templates(

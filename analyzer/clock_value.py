@@ -108,6 +108,16 @@ def _number(digits: Digits, cells: tuple[int, ...]) -> int:
     return value
 
 
+def seconds_of_day(fields: ClockFields, digits: Digits) -> int:
+    """Hours, minutes and seconds shown, as seconds since midnight (a 12-hour clock's hour as
+    shown): enough to see whether a clock keeps time, without knowing its date."""
+    return (
+        _number(digits, fields.hour) * 3600
+        + _number(digits, fields.minute) * 60
+        + _number(digits, fields.second)
+    )
+
+
 def _dates(fields: ClockFields, digits: Digits, order: DateOrder, near: datetime) -> list[date]:
     if not fields.has_date:
         # A time-only clock: the day is the one nearest the file's time.

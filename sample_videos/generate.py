@@ -82,6 +82,7 @@ class Problem(StrEnum):
     BLACK_VIDEO = "black_video"
     TIMESTAMP_JUMP = "timestamp_jump"
     DECODE_ERROR = "decode_error"
+    CLOCK_JUMP = "clock_jump"
 
 
 # --------------------------------------------------------------------------------------------
@@ -491,8 +492,8 @@ class SegmentPlan:
 class FrameSpec:
     """One encoded frame: its pts and duration in ms from the segment start, what it shows.
 
-    `image_ms` is the segment time whose image is shown; it differs from `pts_ms` only in a
-    frozen stretch.
+    `image_ms` is the segment time whose image is shown; it differs from `pts_ms` in a
+    frozen stretch and after a cut (the clock shows a later time).
     """
 
     pts_ms: int
@@ -516,7 +517,8 @@ def vault_plans() -> list[SegmentPlan]:
         SegmentPlan(at(25), 25_000, (Fault(Problem.BLACK_VIDEO, 11_000, 4_000),)),
         # 08:00:50 - 08:01:02 is the coverage gap
         SegmentPlan(at(62), 28_000, (Fault(Problem.TIMESTAMP_JUMP, 10_000, 6_000),)),
-        SegmentPlan(at(90), 22_000),
+        # 47 s cut out before export: the timestamps run on, the on-screen clock jumps.
+        SegmentPlan(at(90), 22_000, (Fault(Problem.CLOCK_JUMP, 9_000, 47_000),)),
         SegmentPlan(at(112), 20_000),
         SegmentPlan(at(132), 30_000, truncate_fraction=0.6),
     ]
@@ -530,6 +532,11 @@ def frame_schedule(plan: SegmentPlan, fps: int) -> list[FrameSpec]:
         picture: Picture | None = Picture.LIVE
         image_ms = pts
         for fault in plan.faults:
+            if fault.kind is Problem.CLOCK_JUMP:
+                # Every frame after the cut shows the time `length_ms` later.
+                if pts >= fault.offset_ms:
+                    image_ms = pts + fault.length_ms
+                continue
             inside = fault.offset_ms <= pts < fault.offset_ms + fault.length_ms
             if not inside:
                 continue
@@ -578,7 +585,7 @@ def vault_frames(
                 cache[spec.image_ms] = render_vault_frame(scene, sensor, when, Picture.LIVE)
             image = cache[spec.image_ms]
         else:
-            when = plan.start + timedelta(milliseconds=spec.pts_ms)
+            when = plan.start + timedelta(milliseconds=spec.image_ms)
             image = render_vault_frame(scene, sensor, when, spec.picture)
         yield image, spec.pts_ms, spec.duration_ms
 
@@ -725,6 +732,15 @@ def fault_truths(plan: SegmentPlan) -> list[Truth]:
             )
         elif fault.kind is Problem.BLACK_VIDEO:
             note = f"{seconds} s of black picture (clock still burned in) in {plan.file_name}"
+        elif fault.kind is Problem.CLOCK_JUMP:
+            # Reported between the last frame before the cut and the first after it.
+            before = first - timedelta(milliseconds=step)
+            note = (
+                f"{seconds} s cut out of {plan.file_name} before export: the timestamps run on, "
+                f"the on-screen clock jumps from {before:%H:%M:%S} to {after:%H:%M:%S}"
+            )
+            truths.append(Truth(fault.kind, VAULT_CAMERA, before, first, note))
+            continue
         else:
             before = first - timedelta(milliseconds=step)
             note = (

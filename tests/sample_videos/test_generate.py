@@ -207,6 +207,14 @@ def test_problems_sit_where_the_ground_truth_says(generated: Path) -> None:
     assert at(seg, video.time[jump] + 0.1) == start
     assert at(seg, video.time[jump + 1]) == end
 
+    # clock jump: timestamps run on evenly while the clock changes between the two frames
+    start, end = problem(generated, "clock_jump")
+    seg, video = segment(start)
+    assert np.diff(video.time).max() < 0.15
+    (before,) = np.flatnonzero(video.time == (start - seg).total_seconds())
+    assert at(seg, video.time[before + 1]) == end
+    assert np.abs(video.clock[before + 1] - video.clock[before]).mean() > 2
+
     # truncated: decoding stops where the ground truth starts, the container claims until its end
     start, end = problem(generated, "decode_error")
     seg, video = segment(start)
