@@ -15,6 +15,7 @@ from analyzer.intervals import Interval, mask_intervals
 from analyzer.recording import CameraKind, RecordingInfo
 from analyzer.signals import FrameSignals, PacketTimeline
 from analyzer.thresholds import ContinuityThresholds
+from analyzer.view import view_problems
 
 
 def coverage_rule(kind: CameraKind) -> str:
@@ -258,6 +259,31 @@ def picture_problems(
     return findings
 
 
+def view_integrity(
+    recording: RecordingInfo,
+    signals: FrameSignals,
+    decoded_to_s: float,
+    thresholds: ContinuityThresholds,
+) -> list[Finding]:
+    """Stretches where a fixed camera's view is obstructed, blurred or moved (V2): complete
+    video of nothing. A handheld recorder moves by design and is not judged."""
+    if len(signals) == 0 or recording.camera_kind is CameraKind.HANDHELD:
+        return []
+    return [
+        _finding(
+            recording,
+            problem.kind,
+            "V2",
+            problem.interval.start,
+            problem.interval.end,
+            Severity.HIGH,
+            problem.detail,
+            problem.interval.start,
+        )
+        for problem in view_problems(signals, _stretch_ends(signals, decoded_to_s), thresholds)
+    ]
+
+
 def truncation(
     recording: RecordingInfo, decoded_to_s: float, thresholds: ContinuityThresholds
 ) -> list[Finding]:
@@ -307,5 +333,6 @@ def recording_problems(
         *timestamp_jumps(recording, packets, thresholds),
         *dropped_frames(recording, packets, thresholds),
         *picture_problems(recording, signals, decoded_to_s, thresholds),
+        *view_integrity(recording, signals, decoded_to_s, thresholds),
         *truncation(recording, decoded_to_s, thresholds),
     ]

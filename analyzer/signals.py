@@ -6,7 +6,7 @@ on construction so that every later stage can trust their shapes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import numpy.typing as npt
@@ -61,15 +61,31 @@ class FrameSignals:
     luma: (n,) mean brightness 0-255; uniform: (n,) fraction of pixels within a few levels of
     the frame's median (1.0 for a blank picture); change: (n,) mean absolute difference to the
     previous analysed frame in 0-255 levels on a small grey thumbnail (inf for the first frame).
+    View integrity against the camera's reference view (`analyzer.view`), NaN where not judged
+    (a blank picture, no usable reference, a handheld camera): structure: (n,) coarse detail
+    over brightness and sharpness: (n,) fine over coarse detail, both as fractions of the
+    reference's (1.0 = as in the reference); scene_match: (n,) fraction 0-1 of the reference's
+    textured places the picture still shows.
     """
 
     time: FloatArray
     luma: FloatArray
     uniform: FloatArray
     change: FloatArray
+    structure: FloatArray
+    sharpness: FloatArray
+    scene_match: FloatArray
 
     def __post_init__(self) -> None:
-        _check_same_length(time=self.time, luma=self.luma, uniform=self.uniform, change=self.change)
+        _check_same_length(
+            time=self.time,
+            luma=self.luma,
+            uniform=self.uniform,
+            change=self.change,
+            structure=self.structure,
+            sharpness=self.sharpness,
+            scene_match=self.scene_match,
+        )
         if self.time.size > 1 and np.any(np.diff(self.time) <= 0):
             raise ValueError("frame times must increase")
 
@@ -78,13 +94,13 @@ class FrameSignals:
 
     @classmethod
     def empty(cls) -> FrameSignals:
-        nothing = np.zeros(0, dtype=np.float64)
-        return cls(nothing, nothing.copy(), nothing.copy(), nothing.copy())
+        return cls(*(np.zeros(0, dtype=np.float64) for _ in fields(cls)))
 
     @property
-    def columns(self) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-        """(time, luma, uniform, change), in the constructor's order."""
-        return (self.time, self.luma, self.uniform, self.change)
+    def columns(self) -> tuple[FloatArray, ...]:
+        """(time, luma, uniform, change, structure, sharpness, scene_match), in the
+        constructor's order."""
+        return tuple(getattr(self, f.name) for f in fields(self))
 
     def spliced(self, start: float, end: float, inner: FrameSignals) -> FrameSignals:
         """These signals with the rows in [start, end) replaced by `inner` (whose rows must

@@ -50,6 +50,43 @@ class ContinuityThresholds(BaseModel):
     black_max_luma: float = Field(
         40.0, ge=0, le=255, description="A blank picture darker than this is called black."
     )
+    obstructed_max_structure: float = Field(
+        0.4,
+        gt=0,
+        description="Coarse structure of the picture (mean absolute Laplacian of the 160-px "
+        "thumbnail averaged over 4x4 blocks, over mean brightness), as a fraction of the "
+        "camera's reference view, below which the view is obstructed (a covered, sprayed or "
+        "dark lens). On real footage with people walking, lights dimmed, off, brighter or "
+        "gamma-shifted it stays at 0.64 or more; a hand over the lens gives 0.02-0.03, spray "
+        "paint 0.24-0.29.",
+    )
+    obstructed_min_s: float = Field(
+        5.0, gt=0, description="Shortest obstructed stretch that is reported."
+    )
+    blurred_max_sharpness: float = Field(
+        0.7,
+        gt=0,
+        description="Fine over coarse detail of the 160-px thumbnail (the median of 4x4 "
+        "regions), as a fraction of the camera's reference view, below which the picture is "
+        "blurred (refocused or smeared lens). Real footage with people and light changes stays "
+        "at 0.84 or more; a defocus blur of sigma 0.5 % of the picture width gives 0.35-0.54, "
+        "0.3 % gives 0.56-0.73 (the smallest found).",
+    )
+    blurred_min_s: float = Field(5.0, gt=0, description="Shortest blurred stretch reported.")
+    moved_max_match: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Fraction of the reference view's textured places (10x10-px cells, "
+        "correlation >= 0.7 within a 2-px shift) the picture still shows, below which the "
+        "camera was moved (turned, tilted, zoomed). Real footage keeps 0.64 or more with "
+        "people walking through and the lights dimmed or off; a pan by 8 % of the field gives "
+        "0.06-0.26, a tilt by 8 % 0.02-0.42, a pan by 2 % 0.37-0.67, by 1 % 0.79 or more "
+        "(not a move).",
+    )
+    moved_min_s: float = Field(
+        5.0, gt=0, description="Shortest stretch with a moved camera that is reported."
+    )
 
 
 class CustodyThresholds(BaseModel):

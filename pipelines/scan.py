@@ -25,12 +25,13 @@ from analyzer.recording import CameraKind, RecordingInfo
 from analyzer.sampling import SampleGrid
 from analyzer.signals import FrameSignals, PacketTimeline
 from analyzer.thresholds import ContinuityThresholds
+from analyzer.view import ReferenceLearning, ViewMeter, ViewReference
 from analyzer.wallclock import start_from_file_name
 from models.storage import sha256_file
 from pipelines import media
 from pipelines.counting import CountingSetup, ObjectCounter
 from pipelines.ingest import resolve_start
-from pipelines.site import Camera, Site
+from pipelines.site import Camera, Site, read_reference_image
 
 log = logging.getLogger(__name__)
 
@@ -115,28 +116,60 @@ def camera_for(path: Path, options: ScanOptions) -> Camera:
 
 
 class SignalMeter:
-    """Measures brightness, blankness and change of sampled grey pictures, in time order."""
+    """Measures brightness, blankness, change and view integrity of sampled grey pictures, in
+    time order. `view` compares each picture with the camera's reference view
+    (`analyzer.view`); without it the view columns are NaN."""
 
-    def __init__(self, every_s: float) -> None:
+    def __init__(self, every_s: float, view: ViewMeter | None = None) -> None:
         self._grid = SampleGrid(every_s)
         self._previous: np.ndarray | None = None
         self._rows: list[tuple[float, float, float, float]] = []
+        self._view = view if view is not None else ViewMeter()
+
+    @property
+    def reference(self) -> ViewReference | None:
+        """The reference view the pictures were compared with (complete after `finish`)."""
+        return self._view.reference
 
     def take(self, frame: media.DecodedFrame) -> None:
         if not self._grid.due(frame.time):
             return
         image = frame.gray(THUMBNAIL_WIDTH)
         change = np.inf if self._previous is None else picture.change(self._previous, image)
-        self._rows.append(
-            (frame.time, picture.luma(image), picture.uniform_fraction(image), change)
-        )
+        uniform = picture.uniform_fraction(image)
+        self._rows.append((frame.time, picture.luma(image), uniform, change))
+        self._view.take(frame.time, image, uniform)
         self._previous = image
 
     def finish(self) -> FrameSignals:
+        view = self._view.finish()
         if not self._rows:
             return FrameSignals.empty()
-        columns = np.asarray(self._rows, np.float64).T
-        return FrameSignals(*(np.ascontiguousarray(c) for c in columns))
+        time, luma, uniform, change = (
+            np.ascontiguousarray(c) for c in np.asarray(self._rows, np.float64).T
+        )
+        return FrameSignals(
+            time=time,
+            luma=luma,
+            uniform=uniform,
+            change=change,
+            structure=view.structure,
+            sharpness=view.sharpness,
+            scene_match=view.scene_match,
+        )
+
+
+def _view_meter(camera: Camera, thresholds: ContinuityThresholds) -> ViewMeter:
+    """How a recording's pictures are compared with its camera's view: a handheld recorder
+    has no fixed view; a fixed camera is compared with the site file's reference image, or
+    else with a view learnt from the recording's first seconds."""
+    blank = thresholds.blank_uniform_fraction
+    if camera.kind is CameraKind.HANDHELD:
+        return ViewMeter(blank_uniform_fraction=blank)
+    if camera.reference_image is not None:
+        still = read_reference_image(camera.reference_image)
+        return ViewMeter(reference_picture=still, blank_uniform_fraction=blank)
+    return ViewMeter(learning=ReferenceLearning(), blank_uniform_fraction=blank)
 
 
 def analyse_recording(
@@ -169,7 +202,8 @@ def analyse_recording(
             progress(time_s - done[0])
             done[0] = time_s
 
-    meter = SignalMeter(options.analysis_every_s)
+    thresholds = options.site.thresholds.continuity
+    meter = SignalMeter(options.analysis_every_s, _view_meter(camera, thresholds))
     setup = None if options.counting is None else options.counting(camera)
     counter = (
         None if setup is None else ObjectCounter(setup, camera.id, sha256, recording_start=start)
@@ -190,11 +224,16 @@ def analyse_recording(
             counter.close()
         raise
     signals = meter.finish()
-    thresholds = options.site.thresholds.continuity
     rechecked_s = 0.0
     if plan is not None:
         signals, rechecked_s = _recheck_still_stretches(
-            path, signals, plan, stats.decoded_to_s, options.analysis_every_s, thresholds
+            path,
+            signals,
+            plan,
+            stats.decoded_to_s,
+            options.analysis_every_s,
+            thresholds,
+            meter.reference,
         )
     # A container that declares no duration is as long as what decodes.
     duration_s = info.duration_s if info.duration_s > 0 else stats.decoded_to_s
@@ -230,9 +269,11 @@ def _recheck_still_stretches(
     decoded_to_s: float,
     every_s: float,
     thresholds: ContinuityThresholds,
+    reference: ViewReference | None,
 ) -> tuple[FrameSignals, float]:
     """Measure again, as the every-frame path would, the keyframe-only stretches that look
-    frozen. Returns the signals and the seconds decoded in full for it.
+    frozen. Returns the signals and the seconds decoded in full for it. The pictures are
+    compared with `reference`, the view the whole recording is compared with.
 
     Keyframes seconds apart of a live camera whose encoder smoothed the sensor noise away can
     differ as little as a frozen picture's. First the first `HEAD_PROBE_S` of each suspect GOP
@@ -251,7 +292,7 @@ def _recheck_still_stretches(
         if not full and any(a <= start < b for a, b in windows)
     ]
     for frames in media.gop_heads(path, static, HEAD_PROBE_S, every_s):
-        head = SignalMeter(0.0)  # the frames come sampled already
+        head = SignalMeter(0.0, _fixed_view(reference, thresholds))  # sampled already
         for frame in frames:
             head.take(frame)
         # The keyframe's row is there already; the others carry the changes between pairs.
@@ -260,7 +301,7 @@ def _recheck_still_stretches(
     windows = recheck_windows(plan, suspects, decoded_to_s)
 
     def measure(window: tuple[float, float]) -> FrameSignals:
-        meter = SignalMeter(every_s)
+        meter = SignalMeter(every_s, _fixed_view(reference, thresholds))
         for frame in media.iter_frames(path, every_s=every_s, window=window):
             meter.take(frame)
         return meter.finish()
@@ -271,6 +312,10 @@ def _recheck_still_stretches(
     for (start, end), inner in zip(windows, measured, strict=True):
         signals = signals.spliced(start, end, inner)
     return signals, sum(end - start for start, end in windows)
+
+
+def _fixed_view(reference: ViewReference | None, thresholds: ContinuityThresholds) -> ViewMeter:
+    return ViewMeter(reference, blank_uniform_fraction=thresholds.blank_uniform_fraction)
 
 
 def _frozen_suspects(

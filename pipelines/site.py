@@ -19,6 +19,9 @@ using a default). Example, with every key:
         person_model: yolox-nano      # registered with `vaultwatch models import`
         bundle_model: bundle_yolo     # the shipped default; 'none' to not count
         zone: [[0.05, 0.2], [0.95, 0.2], [0.95, 1.0], [0.05, 1.0]]
+        # What the camera should see (a still of its view, same aspect as its video), relative
+        # to this file's folder; without it, each recording's first seconds are the reference.
+        reference_image: references/vault-a.png
     thresholds:
       continuity:
         frozen_min_s: 5
@@ -38,8 +41,19 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
+import numpy.typing as npt
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from PIL import Image, UnidentifiedImageError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from analyzer.recording import CameraKind
 from analyzer.thresholds import ContinuityThresholds, CustodyThresholds
@@ -47,6 +61,22 @@ from analyzer.thresholds import ContinuityThresholds, CustodyThresholds
 
 class SiteError(ValueError):
     """The site file cannot be used; the message names the file and the problem."""
+
+
+# Validation context key: the folder of the site file, which relative paths in it start from.
+SITE_FOLDER = "site_folder"
+
+
+def read_reference_image(path: Path) -> npt.NDArray[np.uint8]:
+    """A camera's reference picture as (h, w) uint8 grey. Raises SiteError naming the file
+    when it is missing or not a picture."""
+    try:
+        with Image.open(path) as image:
+            return np.asarray(image.convert("L"), dtype=np.uint8)
+    except FileNotFoundError as exc:
+        raise SiteError(f"reference image {path} does not exist") from exc
+    except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
+        raise SiteError(f"reference image {path} cannot be read as a picture: {exc}") from exc
 
 
 class StrictModel(BaseModel):
@@ -92,6 +122,24 @@ class Camera(StrictModel):
         description="Polygon, in fractions of the picture's width and height (0..1), where "
         "people and bundles count, e.g. the vault room without its doorway.",
     )
+    reference_image: Path | None = Field(
+        None,
+        description="Picture (PNG, JPEG) of what the fixed camera should see, the same aspect "
+        "as its video (another aspect is stretched to it): the reference for camera_moved, "
+        "blurred_view and obstructed_view. Relative to the site file's folder. Without it, "
+        "each recording's first seconds are the reference.",
+    )
+
+    @field_validator("reference_image")
+    @classmethod
+    def _readable_picture(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        if value is None:
+            return None
+        folder = (info.context or {}).get(SITE_FOLDER)
+        if folder is not None and not value.is_absolute():
+            value = Path(folder) / value
+        read_reference_image(value)  # fails now, not in the middle of a scan
+        return value
 
     @field_validator("zone")
     @classmethod
@@ -220,7 +268,7 @@ def load_site(path: Path) -> Site:
     if not isinstance(document, dict):
         raise SiteError(f"{path}: a site file is a mapping of keys, got {type(document).__name__}")
     try:
-        return Site.model_validate(document)
+        return Site.model_validate(document, context={SITE_FOLDER: path.parent})
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in error['loc']) or 'site'}: {error['msg']}"

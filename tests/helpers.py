@@ -51,7 +51,11 @@ def signals(
     luma: float | np.ndarray = 120.0,
     uniform: float | np.ndarray = 0.3,
     change: float | np.ndarray = 1.0,
+    structure: float | np.ndarray = 1.0,
+    sharpness: float | np.ndarray = 1.0,
+    scene_match: float | np.ndarray = 1.0,
 ) -> FrameSignals:
+    """Signals of a live, sharp, unmoved camera unless told otherwise."""
     n = times.size
 
     def column(value: float | np.ndarray) -> np.ndarray:
@@ -59,4 +63,12 @@ def signals(
 
     changes = column(change)
     changes[0] = np.inf
-    return FrameSignals(times.astype(np.float64), column(luma), column(uniform), changes)
+    return FrameSignals(
+        times.astype(np.float64),
+        column(luma),
+        column(uniform),
+        changes,
+        column(structure),
+        column(sharpness),
+        column(scene_match),
+    )

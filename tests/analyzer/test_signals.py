@@ -10,7 +10,7 @@ from analyzer.signals import FrameSignals
 
 def signals(times: list[float], value: float) -> FrameSignals:
     t = np.asarray(times, np.float64)
-    return FrameSignals(t, np.full(t.size, value), np.full(t.size, value), np.full(t.size, value))
+    return FrameSignals(t, *(np.full(t.size, value) for _ in range(6)))
 
 
 def test_spliced_replaces_the_half_open_window():
