@@ -16,11 +16,11 @@ from statistics import median
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict, Field
 
 from analyzer.findings import Finding, FindingKind, Severity
 from analyzer.intervals import Interval, mask_intervals
 from analyzer.recording import RecordingInfo
+from analyzer.thresholds import ClockThresholds
 from analyzer.wallclock import iso
 
 FloatArray = npt.NDArray[np.float64]
@@ -28,29 +28,6 @@ FloatArray = npt.NDArray[np.float64]
 # The clock shows whole seconds: its reading lies up to 1 s behind the true time, 0.5 s on
 # average, and the spread of offsets within one level is under a second.
 QUANTUM_S = 1.0
-
-
-class ClockThresholds(BaseModel):
-    """When the on-screen clock tells of a cut, a wrong clock or an unreadable picture."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    clock_jump_s: float = Field(
-        2.0,
-        ge=1.5,
-        description="A change of the on-screen clock against the video's timestamps of at "
-        "least this many seconds is a jump (the clock shows whole seconds, so shorter steps "
-        "cannot be told from its rounding).",
-    )
-    confirm_readings: int = Field(
-        3, ge=2, description="Readings in a row that must agree on a new offset for a jump."
-    )
-    clock_drift_s: float = Field(
-        30.0, gt=0, description="On-screen clock this far from the file's time is drift."
-    )
-    clock_unreadable_s: float = Field(
-        30.0, gt=0, description="Shortest stretch without a readable clock that is reported."
-    )
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,10 @@ class ClockNotFound(ValueError):
     """No on-screen clock could be learned from the frames; the message says why."""
 
 
+class NothingTicks(ClockNotFound):
+    """No part of the picture changes once a second: there is no running clock to learn."""
+
+
 @dataclass(frozen=True)
 class ClockFace:
     """Where a recording's on-screen clock is and what its digits look like.
@@ -108,7 +112,7 @@ def learn_clock_face(times: FloatArray, frames: GrayStack) -> ClockFace:
         except (ClockNotFound, LayoutError) as exc:
             reasons.append(str(exc))
     if not reasons:
-        raise ClockNotFound("no part of the picture changes once a second")
+        raise NothingTicks("no part of the picture changes once a second")
     raise ClockNotFound("; ".join(dict.fromkeys(reasons)))
 
 
@@ -199,8 +203,31 @@ def _learn_around(
     low, high = (float(v) for v in np.percentile(values, (5, 95)))
     if high - low < 2 * TICK_LEVEL:
         raise ClockNotFound("the ticking patch has too little contrast to be text")
-    # NVR text is near white or near black; the background is whatever the scene is.
-    bright = 255 - high <= low
+    # NVR text is near white or near black, the scene anything in between. White text with a
+    # black outline is both: its fill is tried first, as the text most recorders draw.
+    white_first = 255 - high <= low + TICK_LEVEL
+    failures = []
+    for bright in (white_first, not white_first):
+        try:
+            return _learn_in_colour(times, frames, ticking, box, bright, (low, high))
+        except (ClockNotFound, LayoutError) as exc:
+            failures.append(exc)
+    raise failures[0]
+
+
+def _learn_in_colour(
+    times: FloatArray,
+    frames: GrayStack,
+    ticking: _Ticks,
+    box: tuple[int, int, int, int],
+    bright: bool,
+    levels: tuple[float, float],
+) -> ClockFace:
+    """The face of bright (or dark) text in the ticking `box`, whose pixels' grey levels run
+    between `levels` (5th and 95th percentile)."""
+    top, bottom, left, right = box
+    digit_height = bottom - top
+    low, high = levels
     stroke, background = (high, low) if bright else (255 - low, 255 - high)
     level = stroke - TEXT_LEVEL * (stroke - background)
     contrast = TEXT_CONTRAST * (stroke - background)
@@ -302,8 +329,10 @@ def _digit_templates(
     return templates
 
 
-# Frames searched for digit cells, spread over the learning window.
+# Frames searched for digit cells, spread over the learning window, and how far apart (px)
+# the frames may place one cell.
 CELL_SEARCH_FRAMES = 7
+CELL_JITTER = 2
 
 
 def _digit_cells(
@@ -329,11 +358,16 @@ def _digit_cells(
             if all(abs(int(x) - c) >= 0.7 * width for c in cells):
                 cells.append(int(x))
         found.append(cells)
-    # The ticking digit's cell is placed by its ticking; elsewhere, most frames must agree.
+    # The ticking digit's cell is placed by its ticking. Elsewhere a cell is a position most
+    # frames found within a pixel or two (a thin 1 matches nearly as well a pixel aside).
     kept = [units_left]
-    for x in sorted({x for cells in found for x in cells}):
-        votes = sum(any(abs(x - c) <= 1 for c in cells) for cells in found)
-        if votes > CELL_SEARCH_FRAMES // 2 and all(abs(x - k) >= 0.7 * width for k in kept):
+    positions = sorted(x for cells in found for x in cells)
+    while positions:
+        cluster = [x for x in positions if x - positions[0] <= CELL_JITTER]
+        positions = positions[len(cluster) :]
+        frames_found = sum(any(x in cluster for x in cells) for cells in found)
+        x = int(np.median(cluster))
+        if frames_found > len(found) // 2 and all(abs(x - k) >= 0.7 * width for k in kept):
             kept.append(x)
     return sorted(kept)
 

@@ -8,7 +8,7 @@ object for a frame.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -178,3 +178,7 @@ class CountTimeline:
 
     def __len__(self) -> int:
         return int(self.time.shape[0])
+
+    def shifted(self, seconds: float) -> CountTimeline:
+        """The same counts `seconds` later (the recording's start was corrected)."""
+        return replace(self, time=self.time + seconds)

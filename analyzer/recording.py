@@ -19,6 +19,8 @@ class StartSource(StrEnum):
     FILE_NAME = "file_name"
     CREATION_TIME = "creation_time"
     FILE_MTIME = "file_mtime"
+    # The site trusts the recorder's on-screen clock over the file's own time.
+    ONSCREEN_CLOCK = "onscreen_clock"
 
 
 @dataclass(frozen=True, slots=True)

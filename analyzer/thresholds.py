@@ -133,3 +133,26 @@ class CustodyThresholds(BaseModel):
     pickup_before_s: float = Field(
         3600.0, ge=0, description="V13: papers leave the vault at most this before the session."
     )
+
+
+class ClockThresholds(BaseModel):
+    """When the on-screen clock tells of a cut, a wrong clock or an unreadable picture."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    clock_jump_s: float = Field(
+        2.0,
+        ge=1.5,
+        description="A change of the on-screen clock against the video's timestamps of at "
+        "least this many seconds is a jump (the clock shows whole seconds, so shorter steps "
+        "cannot be told from its rounding).",
+    )
+    confirm_readings: int = Field(
+        3, ge=2, description="Readings in a row that must agree on a new offset for a jump."
+    )
+    clock_drift_s: float = Field(
+        30.0, gt=0, description="On-screen clock this far from the file's time is drift."
+    )
+    clock_unreadable_s: float = Field(
+        30.0, gt=0, description="Shortest stretch without a readable clock that is reported."
+    )

@@ -7,46 +7,41 @@ The reading is the I/O edge around `analyzer.clock_face` (learning and template 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from pathlib import Path
 
 import numpy as np
 
-from analyzer.clock import ClockTimeline
-from analyzer.clock_face import ClockFace, ClockNotFound, learn_clock_face
-from analyzer.clock_value import DateOrder, wall_time
+from analyzer.clock import ClockTimeline, analyse_clock, clock_findings
+from analyzer.clock_face import ClockFace, ClockNotFound, NothingTicks, learn_clock_face
+from analyzer.clock_value import wall_time
+from analyzer.findings import Finding
+from analyzer.recording import RecordingInfo, StartSource
 from analyzer.sampling import SampleGrid
+from analyzer.thresholds import ClockThresholds
 from pipelines import media
+from pipelines.site import ClockSettings
 
 # Seconds of video a clock is learned from (every digit of the seconds shows three times, so
 # one second with a person behind the text is outvoted) and the sampling within them (the
 # ticking digit must be seen several times a second).
 LEARN_SPAN_S = 30.0
 LEARN_EVERY_S = 0.2
-# Where in a recording learning is tried, in seconds: a person in front of the clock or a
-# cut during the first window must not leave the whole file unread.
-LEARN_AT_S = (0.0, 60.0, 300.0)
-# One reading a second is enough to place a jump within the second it happens in.
+# Where in a recording learning is tried, in seconds: a smeared clock or a cut during the
+# first window must not leave the whole file unread.
+LEARN_AT_S = (0.0, 30.0, 60.0, 120.0, 300.0, 600.0)
+# One reading a second finds every jump; the frames around one are then read again, so that
+# the finding says between which two frames the cut lies (decoding a second costs little).
 READ_EVERY_S = 1.0
+PLACE_JUMP_WITHIN_S = 0.25
 
 
-@dataclass(frozen=True)
-class ClockOptions:
-    """How a camera's recorder writes its clock (from the site file).
-
-    region: (left, top, right, bottom) fractions of the picture holding the clock, or None to
-    find it; hours: 24, or 12 for AM/PM; date_order: how a year-last date is written.
-    """
-
-    region: tuple[float, float, float, float] | None = None
-    hours: int = 24
-    date_order: DateOrder = DateOrder.AUTO
-
-
-def learn_face(path: Path, duration_s: float, options: ClockOptions) -> ClockFace:
+def learn_face(path: Path, duration_s: float, settings: ClockSettings) -> ClockFace:
     """The recording's clock face, learned from the first window of LEARN_AT_S that shows a
-    clean clock. Raises ClockNotFound with every window's reason."""
+    clean clock. Raises ClockNotFound with every window's reason; a first window where
+    nothing ticks at all ends the search (a camera without a clock costs one window)."""
     reasons = []
     for at in LEARN_AT_S:
         if at > 0 and at + LEARN_SPAN_S > duration_s:
@@ -58,18 +53,22 @@ def learn_face(path: Path, duration_s: float, options: ClockOptions) -> ClockFac
             reasons.append(f"at {at:.0f} s: nothing decodes")
             continue
         try:
-            return _learn(frames, options)
+            return _learn(frames, settings)
+        except NothingTicks as exc:
+            if at == 0:
+                raise
+            reasons.append(f"at {at:.0f} s: {exc}")
         except ClockNotFound as exc:
             reasons.append(f"at {at:.0f} s: {exc}")
     raise ClockNotFound("; ".join(reasons) or "the recording is too short")
 
 
-def _learn(frames: list[media.DecodedFrame], options: ClockOptions) -> ClockFace:
+def _learn(frames: list[media.DecodedFrame], settings: ClockSettings) -> ClockFace:
     first = frames[0].luma_rows(0, 1 << 16)
     height, width = first.shape
     left, top, right, bottom = (0, 0, width, height)
-    if options.region is not None:
-        x0, y0, x1, y1 = options.region
+    if settings.region is not None:
+        x0, y0, x1, y1 = settings.region
         left, top = int(x0 * width), int(y0 * height)
         right, bottom = max(left + 1, int(x1 * width)), max(top + 1, int(y1 * height))
     times = np.array([f.time for f in frames])
@@ -89,25 +88,28 @@ class ClockReader:
     def __init__(
         self,
         face: ClockFace,
-        options: ClockOptions,
+        settings: ClockSettings,
         *,
         start: float,
         zone: tzinfo,
         every_s: float = READ_EVERY_S,
     ) -> None:
         self._face = face
-        self._options = options
+        self._settings = settings
         self._start = start
         self._zone = zone
         self._grid = SampleGrid(every_s)
         self._times: list[float] = []
         self._shown: list[float] = []
+        self.busy_s = 0.0  # time spent reading, for the benchmark's account of the scan
 
     def take(self, frame: media.DecodedFrame) -> None:
         if not self._grid.due(frame.time):
             return
+        began = time.perf_counter()
         self._times.append(frame.time)
         self._shown.append(self.read(frame))
+        self.busy_s += time.perf_counter() - began
 
     def read(self, frame: media.DecodedFrame) -> float:
         """POSIX seconds the clock in `frame` shows, NaN when it cannot be read."""
@@ -119,30 +121,33 @@ class ClockReader:
             self._face.fields,
             digits,
             near,
-            hours=self._options.hours,
-            order=self._options.date_order,
+            hours=self._settings.hours,
+            order=self._settings.date_order,
         )
         return float("nan") if shown is None else shown.replace(tzinfo=self._zone).timestamp()
+
+    @property
+    def settings(self) -> ClockSettings:
+        return self._settings
+
+    @property
+    def zone(self) -> tzinfo:
+        return self._zone
 
     def finish(self) -> ClockTimeline:
         return ClockTimeline(np.array(self._times), np.array(self._shown))
 
-
-def read_window(
-    path: Path,
-    window: tuple[float, float],
-    face: ClockFace,
-    options: ClockOptions,
-    *,
-    start: float,
-    zone: tzinfo,
-) -> ClockTimeline:
-    """Every decoded frame's clock in `window` (seconds): to place a jump found between two
-    readings seconds apart (a static stretch decodes only its keyframes) within a second."""
-    reader = ClockReader(face, options, start=start, zone=zone, every_s=0.0)
-    for frame in media.iter_frames(path, every_s=0.0, window=window):
-        reader.take(frame)
-    return reader.finish()
+    def read_window(self, path: Path, window: tuple[float, float]) -> ClockTimeline:
+        """Every decoded frame's clock in `window` (seconds from the start), read apart from
+        the readings taken so far."""
+        began = time.perf_counter()
+        reader = ClockReader(
+            self._face, self._settings, start=self._start, zone=self._zone, every_s=0.0
+        )
+        for frame in media.iter_frames(path, every_s=0.0, window=window):
+            reader.take(frame)
+        self.busy_s += time.perf_counter() - began
+        return reader.finish()
 
 
 class ClockFaces:
@@ -159,31 +164,84 @@ class ClockFaces:
         self._faces: dict[str, ClockFace] = {}
         self._tried: set[Path] = set()
 
-    def face(self, camera: str, path: Path, duration_s: float, options: ClockOptions) -> ClockFace:
+    def face(
+        self, camera: str, path: Path, duration_s: float, settings: ClockSettings
+    ) -> ClockFace:
         """The face to read `path` with. Raises ClockNotFound when no file of the camera
         shows a clock, with this file's reasons."""
         try:
-            face = self._learn(path, duration_s, options)
+            face = self._learn(path, duration_s, settings)
         except ClockNotFound as own:
-            borrowed = self._faces.get(camera) or self._from_other_files(camera, options)
+            borrowed = self._faces.get(camera) or self._from_other_files(camera, settings)
             if borrowed is None:
                 raise own from None
             return borrowed
         self._faces.setdefault(camera, face)
         return face
 
-    def _learn(self, path: Path, duration_s: float, options: ClockOptions) -> ClockFace:
+    def _learn(self, path: Path, duration_s: float, settings: ClockSettings) -> ClockFace:
         self._tried.add(path)
-        return learn_face(path, duration_s, options)
+        return learn_face(path, duration_s, settings)
 
-    def _from_other_files(self, camera: str, options: ClockOptions) -> ClockFace | None:
+    def _from_other_files(self, camera: str, settings: ClockSettings) -> ClockFace | None:
         for other in self._files.get(camera, []):
             if other in self._tried:
                 continue
             try:
-                face = self._learn(other, media.probe(other).duration_s, options)
+                face = self._learn(other, media.probe(other).duration_s, settings)
             except (ClockNotFound, media.UnreadableMedia):
                 continue
             self._faces[camera] = face
             return face
         return None
+
+
+@dataclass(frozen=True)
+class ClockCheck:
+    """The clock's part of one recording's analysis.
+
+    `recording` is the one given, or with its start moved to the on-screen clock when the
+    site trusts that clock (`corrected`); `findings` are the clock findings, in its times.
+    """
+
+    recording: RecordingInfo
+    findings: list[Finding]
+    corrected: bool
+    busy_s: float
+
+
+def check_clock(
+    reader: ClockReader,
+    path: Path,
+    recording: RecordingInfo,
+    not_coverage: list[tuple[float, float]],
+    thresholds: ClockThresholds,
+) -> ClockCheck:
+    """Jumps, drift and unreadable stretches of the clock `reader` read in `path`.
+
+    `not_coverage`: stretches (seconds from the start) whose picture proves nothing (frozen,
+    black): their clock is left out. A jump found between readings further apart than
+    PLACE_JUMP_WITHIN_S (one a second; a static stretch decodes only its keyframes) is placed
+    again by reading every frame between them.
+    """
+    began = time.perf_counter()
+    decoded_to_s = recording.decoded_to - recording.start
+    timeline = reader.finish().outside(not_coverage)
+    analysis = analyse_clock(timeline, recording.start, decoded_to_s, thresholds)
+    loose = [s for s in analysis.steps if s.after_s - s.before_s > PLACE_JUMP_WITHIN_S]
+    for step in loose:
+        window = reader.read_window(path, (step.before_s, step.after_s + 1e-3))
+        timeline = timeline.with_rows(window.outside(not_coverage))
+    if loose:
+        analysis = analyse_clock(timeline, recording.start, decoded_to_s, thresholds)
+    corrected = reader.settings.trust and analysis.offset_s is not None
+    if corrected and analysis.offset_s is not None:
+        shift = round(analysis.offset_s)  # the clock shows whole seconds
+        recording = replace(
+            recording,
+            start=recording.start + shift,
+            decoded_to=recording.decoded_to + shift,
+            start_source=StartSource.ONSCREEN_CLOCK,
+        )
+    findings = clock_findings(recording, analysis, thresholds, reader.zone, corrected=corrected)
+    return ClockCheck(recording, findings, corrected, reader.busy_s + time.perf_counter() - began)

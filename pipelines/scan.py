@@ -18,8 +18,10 @@ from pathlib import Path
 import numpy as np
 
 from analyzer import continuity, picture
+from analyzer.clock import no_clock
+from analyzer.clock_face import ClockNotFound
 from analyzer.counting import CountTimeline
-from analyzer.findings import Finding
+from analyzer.findings import NOT_COVERAGE, Finding
 from analyzer.gating import GateSettings, GopPlan, plan_gops, recheck_windows
 from analyzer.recording import CameraKind, RecordingInfo
 from analyzer.sampling import SampleGrid
@@ -29,6 +31,7 @@ from analyzer.view import ReferenceLearning, ViewMeter, ViewReference
 from analyzer.wallclock import start_from_file_name
 from models.storage import sha256_file
 from pipelines import media
+from pipelines.clock_reader import ClockFaces, ClockReader, check_clock
 from pipelines.counting import CountingSetup, ObjectCounter
 from pipelines.ingest import resolve_start
 from pipelines.site import Camera, Site, read_reference_image
@@ -76,6 +79,8 @@ class RecordingAnalysis:
     # Seconds of keyframe-only stretches decoded again in full because they looked frozen
     # (besides the short probe after each of their keyframes).
     rechecked_s: float = 0.0
+    # Seconds spent learning and reading the on-screen clock (the benchmark reports it).
+    clock_s: float = 0.0
 
 
 @dataclass
@@ -179,10 +184,13 @@ def analyse_recording(
     camera: Camera,
     options: ScanOptions,
     progress: Progress | None = None,
+    clock_faces: ClockFaces | None = None,
 ) -> RecordingAnalysis:
     """Probe, demux and decode one file and run the per-file continuity checks.
 
-    Raises media.UnreadableMedia when the file cannot be analysed at all.
+    `clock_faces` lends the on-screen clock learned from the camera's other files to a file
+    too damaged to learn it from. Raises media.UnreadableMedia when the file cannot be
+    analysed at all.
     """
     info = media.probe(path)
     start, start_source = resolve_start(
@@ -213,10 +221,13 @@ def analyse_recording(
     )
     gate = None if setup is not None and setup.needs_every_frame else options.gate
     plan = None if gate is None else plan_gops(packets, gate)
+    clock = _clock_reader(path, camera, info.duration_s, start, options.zone, clock_faces)
     frames = media.iter_frames(path, every_s=every_s, stats=stats, progress=advance, plan=plan)
     try:
         for frame in frames:
             meter.take(frame)
+            if isinstance(clock, ClockReader):
+                clock.take(frame)
             if counter is not None:
                 counter.take(frame)
     except BaseException:
@@ -256,10 +267,47 @@ def analyse_recording(
         decode_errors=stats.errors,
     )
     findings = continuity.recording_problems(recording, packets, signals, thresholds)
+    counts = None if counter is None else counter.finish()
+    clock_s = 0.0
+    if isinstance(clock, ClockReader):
+        not_coverage = [
+            (f.start - start, f.end - start) for f in findings if f.kind in NOT_COVERAGE
+        ]
+        checked = check_clock(clock, path, recording, not_coverage, options.site.thresholds.clock)
+        if checked.corrected:
+            shift = checked.recording.start - recording.start
+            recording = checked.recording
+            findings = continuity.recording_problems(recording, packets, signals, thresholds)
+            counts = None if counts is None else counts.shifted(shift)
+        findings += checked.findings
+        clock_s = checked.busy_s
+    elif isinstance(clock, ClockNotFound):
+        findings.append(no_clock(recording, str(clock)))
     if progress is not None and duration_s > done[0]:
         progress(duration_s - done[0])
-    counts = None if counter is None else counter.finish()
-    return RecordingAnalysis(recording, packets, signals, findings, counts, rechecked_s)
+    return RecordingAnalysis(
+        recording, packets, signals, findings, counts, rechecked_s, clock_s=clock_s
+    )
+
+
+def _clock_reader(
+    path: Path,
+    camera: Camera,
+    duration_s: float,
+    start: float,
+    zone: tzinfo,
+    faces: ClockFaces | None,
+) -> ClockReader | ClockNotFound | None:
+    """A reader of the recording's on-screen clock; why there is none when the camera should
+    show one; None for a camera whose clock is not read (a phone burns none)."""
+    if not camera.clock.reads(camera.kind):
+        return None
+    faces = faces if faces is not None else ClockFaces({})
+    try:
+        face = faces.face(camera.id, path, duration_s, camera.clock)
+    except ClockNotFound as exc:
+        return exc
+    return ClockReader(face, camera.clock, start=start, zone=zone)
 
 
 def _recheck_still_stretches(
@@ -336,12 +384,21 @@ def scan_files(
     """
     result = ScanResult()
     by_camera: dict[str, list[RecordingInfo]] = defaultdict(list)
+    files_of: dict[str, list[Path]] = defaultdict(list)
+    for path in files:
+        files_of[camera_for(path, options).id].append(path)
+    clock_faces = ClockFaces(dict(files_of))
     for index, path in enumerate(files, 1):
         camera = camera_for(path, options)
         sha256 = sha256_file(path)
         try:
             analysis = analyse_recording(
-                path, sha256=sha256, camera=camera, options=options, progress=progress
+                path,
+                sha256=sha256,
+                camera=camera,
+                options=options,
+                progress=progress,
+                clock_faces=clock_faces,
             )
         except media.UnreadableMedia as exc:
             log.warning("unreadable recording (%d/%d): %s", index, len(files), exc)

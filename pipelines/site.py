@@ -22,9 +22,17 @@ using a default). Example, with every key:
         # What the camera should see (a still of its view, same aspect as its video), relative
         # to this file's folder; without it, each recording's first seconds are the reference.
         reference_image: references/vault-a.png
+        clock:                        # the NVR's on-screen clock (found automatically)
+          read: true                  # default: fixed cameras yes, handheld no
+          region: [0.0, 0.0, 0.5, 0.1]  # where it is, fractions of the picture (optional)
+          hours: 24                   # or 12 (AM/PM)
+          date_order: auto            # ymd / mdy / dmy when the year comes last
+          trust: false                # true: finding times follow the on-screen clock
     thresholds:
       continuity:
         frozen_min_s: 5
+      clock:
+        clock_jump_s: 2
     counting:
       fps: 2
     sessions:                        # exam sessions, for the pickup-time rule (V13)
@@ -39,7 +47,7 @@ import re
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -55,8 +63,9 @@ from pydantic import (
     model_validator,
 )
 
+from analyzer.clock_value import DateOrder
 from analyzer.recording import CameraKind
-from analyzer.thresholds import ContinuityThresholds, CustodyThresholds
+from analyzer.thresholds import ClockThresholds, ContinuityThresholds, CustodyThresholds
 
 
 class SiteError(ValueError):
@@ -100,6 +109,47 @@ class Room(StrictModel):
     name: str = Field("", description="Name shown to people, e.g. 试卷保密室.")
 
 
+class ClockSettings(StrictModel):
+    """How a camera's recorder burns its clock into the picture (findings clock_jump,
+    clock_drift, clock_unreadable). The clock is found and its digits learned from the video;
+    these settings only say what the digits cannot."""
+
+    read: bool | None = Field(
+        None, description="Read the on-screen clock; default: on for fixed cameras only."
+    )
+    region: tuple[float, float, float, float] | None = Field(
+        None,
+        description="Where the clock is, as [left, top, right, bottom] fractions of the "
+        "picture; default: found where the picture changes once a second.",
+    )
+    hours: Literal[12, 24] = Field(24, description="24-hour clock, or 12 with AM/PM.")
+    date_order: DateOrder = Field(
+        DateOrder.AUTO,
+        description="How a date that ends with the year is written: mdy, dmy, or auto (the "
+        "reading nearest the file's time).",
+    )
+    trust: bool = Field(
+        False,
+        description="The on-screen clock is right and the file's time is not: finding times "
+        "follow the clock (clock_drift is still reported).",
+    )
+
+    @field_validator("region")
+    @classmethod
+    def _inside_picture(
+        cls, value: tuple[float, float, float, float] | None
+    ) -> tuple[float, float, float, float] | None:
+        if value is not None:
+            left, top, right, bottom = value
+            if not (0 <= left < right <= 1 and 0 <= top < bottom <= 1):
+                raise ValueError("region is [left, top, right, bottom], fractions 0..1")
+        return value
+
+    def reads(self, kind: CameraKind) -> bool:
+        """Whether a camera of `kind` with these settings has its clock read."""
+        return self.read if self.read is not None else kind is CameraKind.FIXED
+
+
 class Camera(StrictModel):
     id: Identifier
     kind: CameraKind = CameraKind.FIXED
@@ -116,6 +166,7 @@ class Camera(StrictModel):
     bundle_model: str | None = Field(
         None, description="Registered model that counts bundles here ('none' to not count)."
     )
+    clock: ClockSettings = ClockSettings()
     zone: list[tuple[float, float]] | None = Field(
         None,
         min_length=3,
@@ -173,6 +224,7 @@ class Camera(StrictModel):
 class Thresholds(StrictModel):
     continuity: ContinuityThresholds = ContinuityThresholds()
     custody: CustodyThresholds = CustodyThresholds()
+    clock: ClockThresholds = ClockThresholds()
 
 
 class Session(StrictModel):

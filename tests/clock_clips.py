@@ -127,8 +127,9 @@ def clock_scene(
 ) -> Painter:
     """A live vault camera: a textured room, sensor noise that changes every frame, a person
     (a dark and a light block) crossing the picture every `walker_every_s`, right through the
-    clock's line, and the clock burned in on top. `hide` (start, end) covers the clock area with
-    a hand-like blob (the clock is then unreadable)."""
+    clock's line, and the clock burned in on top. `hide` (start, end) smears the clock's line
+    (as an editor hiding a cut would; the NVR burns its clock over anything in front of the
+    lens), so that it cannot be read."""
     width, height = style.frame_size
     rng = np.random.default_rng(seed)
     base = rng.integers(50, 190, (height // 10 + 1, width // 10 + 1, 3), dtype=np.uint8)
@@ -144,9 +145,6 @@ def clock_scene(
         top = style.origin[1] - 20
         cv2.rectangle(frame, (x, top), (x + 60, height - 10), (40, 45, 60), -1)
         cv2.rectangle(frame, (x + 10, top + 30), (x + 50, top + 140), (170, 160, 150), -1)
-        if hide is not None and hide[0] <= time < hide[1]:
-            cx, cy = style.origin[0] + 120, style.origin[1] + 10
-            cv2.ellipse(frame, (cx, cy), (200, 45), 0, 0, 360, (95, 120, 150), -1)
         shift = np.random.default_rng(seed * 100_003 + index).integers(0, 64, 3)
         grain = np.roll(noise_fields[shift[0] % 8], (shift[1], shift[2]), axis=(0, 1))
         noisy = np.clip(frame + grain, 0, 255).astype(np.uint8)
@@ -157,6 +155,8 @@ def clock_scene(
         light = fill[rows, :, None].astype(np.float32) / 255
         band = band * (1 - dark) + 15 * dark
         noisy[rows] = np.clip(band * (1 - light) + 245 * light, 0, 255).astype(np.uint8)
+        if hide is not None and hide[0] <= time < hide[1]:
+            noisy[rows] = cv2.GaussianBlur(noisy[rows], (0, 0), 3.0)
         return noisy
 
     return paint

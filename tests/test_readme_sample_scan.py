@@ -25,6 +25,7 @@ CONTINUITY_KINDS = {
     "black_video",
     "decode_error",
     "unreadable_recording",
+    "clock_jump",
 }
 
 

@@ -12,7 +12,8 @@ import pytest
 
 from analyzer.clock_face import ClockNotFound
 from pipelines import media
-from pipelines.clock_reader import ClockFaces, ClockOptions, ClockReader, learn_face
+from pipelines.clock_reader import ClockFaces, ClockReader, learn_face
+from pipelines.site import ClockSettings
 from tests.clips import noisy_scene, regular, write_clip
 from tests.clock_clips import STYLES, ClockPlan, ClockStyle, write_clock_clip
 
@@ -25,7 +26,7 @@ BEFORE_MIDNIGHT = datetime(2024, 2, 29, 23, 58, 10, 400_000)
 
 def read_every(path: Path, style: ClockStyle, start: datetime, every_s: float) -> np.ndarray:
     """(n, 2): video time and the POSIX time read (NaN: unreadable) of every `every_s`."""
-    options = ClockOptions(hours=style.hours)
+    options = ClockSettings(hours=style.hours)
     face = learn_face(path, media.probe(path).duration_s, options)
     reader = ClockReader(
         face, options, start=start.replace(tzinfo=ZONE).timestamp(), zone=ZONE, every_s=every_s
@@ -53,18 +54,18 @@ def test_clock_read_right_on_99_percent_of_seconds(tmp_path, style):
 def test_a_picture_without_a_clock_has_no_face(tmp_path):
     path = write_clip(tmp_path / "plain.mp4", regular(40, 10), noisy_scene(320, 180))
     with pytest.raises(ClockNotFound, match="changes once a second"):
-        learn_face(path, 40.0, ClockOptions())
+        learn_face(path, 40.0, ClockSettings())
 
 
 def test_a_clock_region_from_the_site_limits_the_search(tmp_path):
     style = STYLES[2]  # bottom right
     path = write_clock_clip(tmp_path / "clip.mp4", style, ClockPlan(BEFORE_MIDNIGHT), 40.0)
-    face = learn_face(path, 40.0, ClockOptions(region=(0.5, 0.85, 1.0, 1.0), hours=12))
+    face = learn_face(path, 40.0, ClockSettings(region=(0.5, 0.85, 1.0, 1.0), hours=12))
     width, height = style.frame_size
     assert 0.85 * height <= face.top < face.bottom <= height
     assert face.cells.min() >= 0.5 * width
     with pytest.raises(ClockNotFound):
-        learn_face(path, 40.0, ClockOptions(region=(0.0, 0.0, 0.5, 0.5), hours=12))
+        learn_face(path, 40.0, ClockSettings(region=(0.0, 0.0, 0.5, 0.5), hours=12))
 
 
 def test_a_file_too_damaged_to_learn_from_borrows_its_cameras_face(tmp_path):
@@ -73,10 +74,10 @@ def test_a_file_too_damaged_to_learn_from_borrows_its_cameras_face(tmp_path):
     # 8 s of clock: too little to see every digit of the seconds
     short = write_clock_clip(tmp_path / "b.mp4", style, ClockPlan(BEFORE_MIDNIGHT), 8.0)
     with pytest.raises(ClockNotFound):
-        learn_face(short, 8.0, ClockOptions())
+        learn_face(short, 8.0, ClockSettings())
     faces = ClockFaces({"vault-1": [short, good]})
-    face = faces.face("vault-1", short, 8.0, ClockOptions())
+    face = faces.face("vault-1", short, 8.0, ClockSettings())
     frame = next(media.iter_frames(short, every_s=1.0))
     assert face.read(frame.luma_rows(face.top, face.bottom)) is not None
     with pytest.raises(ClockNotFound):
-        ClockFaces({"vault-2": [short]}).face("vault-2", short, 8.0, ClockOptions())
+        ClockFaces({"vault-2": [short]}).face("vault-2", short, 8.0, ClockSettings())

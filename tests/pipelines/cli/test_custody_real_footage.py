@@ -18,7 +18,9 @@ START = "2026-11-24T08:00:00+08:00"
 SITE = """
 timezone: Asia/Shanghai
 rooms: [{id: vault-9, kind: vault}]
-cameras: [{id: cam-9, kind: fixed, room: vault-9, person_model: yolox-nano, bundle_model: none}]
+# The clip burns no clock (a camera without one is told so: clock_unreadable).
+cameras: [{id: cam-9, kind: fixed, room: vault-9, person_model: yolox-nano, bundle_model: none,
+           clock: {read: false}}]
 """
 CUSTODY = (
     "event_id,time,type,lot,location,bundles,persons,device,note\n"
