@@ -94,72 +94,93 @@ class ClockFace:
         return order[:, 0].astype(np.int64)
 
 
-def learn_clock_face(times: FloatArray, frames: GrayStack) -> ClockFace:
-    """The clock of frames (n, h, w) uint8 luma sampled every ~0.2 s at `times` (n,) seconds.
-
-    Needs at least MIN_TICKS seconds of clean clock. Raises ClockNotFound with the reason.
-    """
-    if len(times) < 2 or times[-1] - times[0] < MIN_TICKS:
-        raise ClockNotFound(
-            f"{times[-1] - times[0] if len(times) else 0:.0f} s of video is "
-            f"too little to learn the clock from (needs {MIN_TICKS} s)"
-        )
-    ticking = _ticking_pixels(times, frames)
-    reasons = []
-    for blob in _blobs(ticking.mask)[:MAX_CANDIDATES]:
-        try:
-            return _learn_around(times, frames, ticking, blob)
-        except (ClockNotFound, LayoutError) as exc:
-            reasons.append(str(exc))
-    if not reasons:
-        raise NothingTicks("no part of the picture changes once a second")
-    raise ClockNotFound("; ".join(dict.fromkeys(reasons)))
-
-
 @dataclass(frozen=True)
-class _Ticks:
-    """mask (h, w): pixels that tick; cos, sin (h, w): sums of their change phases."""
+class TickPatch:
+    """A digit-shaped patch of picture that changes once a second: a candidate for the units
+    digit of a clock's seconds.
 
+    top, bottom, left, right: its box in the picture (end-exclusive); mask: (bottom - top,
+    right - left) its ticking pixels; moment: when in the second (0-1) they change.
+    """
+
+    top: int
+    bottom: int
+    left: int
+    right: int
     mask: Mask
-    cos: npt.NDArray[np.float32]
-    sin: npt.NDArray[np.float32]
+    moment: float
 
-    def moment(self, box: tuple[int, int, int, int]) -> float:
-        """When in the second (0-1) the pixels in `box` change: the clock's tick."""
-        top, bottom, left, right = box
-        inside = self.mask[top:bottom, left:right]
-        angle = np.arctan2(
-            self.sin[top:bottom, left:right][inside].sum(),
-            self.cos[top:bottom, left:right][inside].sum(),
+
+class TickCounter:
+    """Where the picture changes once a second, counted frame after frame, so that finding
+    a clock keeps one frame in memory, not half a minute of them.
+
+    Frames come in time order, sampled every ~0.2 s, over about `span_s` seconds from
+    `start`. A pixel ticks when it changes about once a second, always at the same point of
+    the second, and all through the span (a person passing changes a pixel a few times,
+    then never).
+    """
+
+    def __init__(self, start: float, span_s: float) -> None:
+        self._start = start
+        self._span_s = span_s
+        self._first: float | None = None
+        self._last = start
+        self._previous: GrayImage | None = None
+        self._thirds: npt.NDArray[np.int16] | None = None
+        self._cos: npt.NDArray[np.float32] | None = None
+        self._sin: npt.NDArray[np.float32] | None = None
+
+    def add(self, time: float, luma: GrayImage) -> None:
+        """One (h, w) uint8 luma picture shown at `time` seconds."""
+        if self._previous is None:
+            self._first = time
+            self._thirds = np.zeros((3, *luma.shape), np.int16)
+            self._cos = np.zeros(luma.shape, np.float32)
+            self._sin = np.zeros(luma.shape, np.float32)
+        else:
+            assert self._thirds is not None and self._cos is not None and self._sin is not None
+            changed = np.abs(luma.astype(np.int16) - self._previous) > TICK_LEVEL
+            phase = 2 * np.pi * (time % 1.0)
+            third = min(2, max(0, int(3 * (time - self._start) / self._span_s)))
+            self._thirds[third] += changed
+            np.add(self._cos, np.float32(np.cos(phase)), out=self._cos, where=changed)
+            np.add(self._sin, np.float32(np.sin(phase)), out=self._sin, where=changed)
+        self._previous = luma
+        self._last = time
+
+    def patches(self) -> list[TickPatch]:
+        """The digit-shaped ticking patches, largest first (a blinking REC dot can tick too).
+
+        Raises ClockNotFound when the frames span too little time, NothingTicks when no
+        part of the picture ticks."""
+        span = self._last - (self._first if self._first is not None else self._last)
+        if span < MIN_TICKS or self._thirds is None or self._cos is None or self._sin is None:
+            raise ClockNotFound(
+                f"{span:.0f} s of video is too little to learn the clock from (needs {MIN_TICKS} s)"
+            )
+        count = self._thirds.sum(axis=0)
+        coherence = np.hypot(self._cos, self._sin) / np.maximum(count, 1)
+        # A pixel of the units digit flips at some ticks only (a stroke shared by 3 and 4
+        # stays), and a third of the span holds three ticks at least.
+        ticking = (
+            (count >= 0.25 * span)
+            & (count <= 1.3 * span)
+            & (coherence >= TICK_COHERENCE)
+            & np.all(self._thirds > 0, axis=0)
         )
-        return float(angle / (2 * np.pi) % 1.0)
-
-
-def _ticking_pixels(times: FloatArray, frames: GrayStack) -> _Ticks:
-    """Pixels that change about once a second, always at the same point of it, and all
-    through the frames (a person passing changes a pixel a few times, then never)."""
-    height, width = frames.shape[1:]
-    thirds = np.zeros((3, height, width), np.int16)
-    cos = np.zeros((height, width), np.float32)
-    sin = np.zeros((height, width), np.float32)
-    span = times[-1] - times[0]
-    for index in range(1, len(times)):
-        changed = np.abs(frames[index].astype(np.int16) - frames[index - 1]) > TICK_LEVEL
-        phase = 2 * np.pi * (times[index] % 1.0)
-        third = min(2, int(3 * (times[index] - times[0]) / span))
-        thirds[third] += changed
-        np.add(cos, np.float32(np.cos(phase)), out=cos, where=changed)
-        np.add(sin, np.float32(np.sin(phase)), out=sin, where=changed)
-    count = thirds.sum(axis=0)
-    coherence = np.hypot(cos, sin) / np.maximum(count, 1)
-    # A pixel of the units digit flips at some ticks only (a stroke shared by 3 and 4 stays).
-    mask = (
-        (count >= 0.25 * span)
-        & (count <= 1.3 * span)
-        & (coherence >= TICK_COHERENCE)
-        & np.all(thirds > 0, axis=0)
-    )
-    return _Ticks(mask, cos, sin)
+        patches = []
+        for top, bottom, left, right in _blobs(ticking)[:MAX_CANDIDATES]:
+            inside = ticking[top:bottom, left:right]
+            angle = np.arctan2(
+                self._sin[top:bottom, left:right][inside].sum(),
+                self._cos[top:bottom, left:right][inside].sum(),
+            )
+            moment = float(angle / (2 * np.pi) % 1.0)
+            patches.append(TickPatch(top, bottom, left, right, inside, moment))
+        if not patches:
+            raise NothingTicks("no part of the picture changes once a second")
+        return patches
 
 
 def _blobs(mask: Mask, reach: int = 3) -> list[tuple[int, int, int, int]]:
@@ -191,15 +212,16 @@ def _blobs(mask: Mask, reach: int = 3) -> list[tuple[int, int, int, int]]:
     return [box for _, box in groups]
 
 
-def _learn_around(
-    times: FloatArray, frames: GrayStack, ticking: _Ticks, box: tuple[int, int, int, int]
-) -> ClockFace:
-    top, bottom, left, right = box
-    digit_height = bottom - top
+def learn_clock_face(times: FloatArray, rows: GrayStack, patch: TickPatch) -> ClockFace:
+    """The clock whose units-of-seconds digit is `patch`, from the rows patch.top:patch.bottom
+    (n, bottom - top, w) uint8 of the luma of frames sampled every ~0.2 s at `times` (n,).
+
+    Raises ClockNotFound (or LayoutError) with the reason when the patch is no clock's.
+    """
+    digit_height = patch.bottom - patch.top
     if digit_height < 5:
         raise ClockNotFound(f"the ticking patch is {digit_height} px high: too small for text")
-    patch = frames[:, top:bottom, left:right]
-    values = patch[:, ticking.mask[top:bottom, left:right]]
+    values = rows[:, :, patch.left : patch.right][:, patch.mask]
     low, high = (float(v) for v in np.percentile(values, (5, 95)))
     if high - low < 2 * TICK_LEVEL:
         raise ClockNotFound("the ticking patch has too little contrast to be text")
@@ -209,7 +231,7 @@ def _learn_around(
     failures = []
     for bright in (white_first, not white_first):
         try:
-            return _learn_in_colour(times, frames, ticking, box, bright, (low, high))
+            return _learn_in_colour(times, rows, patch, bright, (low, high))
         except (ClockNotFound, LayoutError) as exc:
             failures.append(exc)
     raise failures[0]
@@ -217,36 +239,32 @@ def _learn_around(
 
 def _learn_in_colour(
     times: FloatArray,
-    frames: GrayStack,
-    ticking: _Ticks,
-    box: tuple[int, int, int, int],
+    rows: GrayStack,
+    patch: TickPatch,
     bright: bool,
     levels: tuple[float, float],
 ) -> ClockFace:
-    """The face of bright (or dark) text in the ticking `box`, whose pixels' grey levels run
-    between `levels` (5th and 95th percentile)."""
-    top, bottom, left, right = box
-    digit_height = bottom - top
+    """The face of bright (or dark) text of the ticking `patch`, whose pixels' grey levels
+    run between `levels` (5th and 95th percentile); `rows` are the patch's line."""
+    digit_height = patch.bottom - patch.top
     low, high = levels
     stroke, background = (high, low) if bright else (255 - low, 255 - high)
     level = stroke - TEXT_LEVEL * (stroke - background)
     contrast = TEXT_CONTRAST * (stroke - background)
     # Over the window the ticking pixels cover the union of the ten digits' shapes: the
-    # digit cell, exactly. A margin would take in pixels of the neighbouring glyphs (tight
-    # fonts nearly touch) or of the scene, which differ from cell to cell.
-    band_top, band_bottom = top, bottom
+    # digit cell, exactly (the line is the patch's rows). A margin would take in pixels of the
+    # neighbouring glyphs (tight fonts nearly touch) or of the scene, which differ from cell
+    # to cell.
     stroke_max = max(3, round(0.35 * digit_height))
-    masks = np.stack(
-        [text_mask(f[band_top:band_bottom], level, contrast, bright, stroke_max) for f in frames]
-    )
+    masks = np.stack([text_mask(row, level, contrast, bright, stroke_max) for row in rows])
     # The tens digit may touch the units in a tight font, so its cell is taken as the same
     # width just left of it.
-    units = slice(left, right)
+    units = slice(patch.left, patch.right)
     width = units.stop - units.start
     if units.start < width:
         raise ClockNotFound("no digit left of the ticking one")
     tens = slice(units.start - width, units.start)
-    templates = _digit_templates(times, ticking.moment(box), masks[:, :, units], masks[:, :, tens])
+    templates = _digit_templates(times, patch.moment, masks[:, :, units], masks[:, :, tens])
     cells = _digit_cells(masks, templates, units.start)
     groups, seconds_group = _groups(cells, units.start, units.stop - units.start)
     fields = layout_fields(groups, seconds_group)
@@ -254,8 +272,8 @@ def _learn_in_colour(
     # must not make a frame unreadable.
     cells = [cells[i] for i in fields.cells]
     face = ClockFace(
-        top=band_top,
-        bottom=band_bottom,
+        top=patch.top,
+        bottom=patch.bottom,
         text_is_bright=bright,
         level=level,
         contrast=contrast,
@@ -265,17 +283,17 @@ def _learn_in_colour(
         templates=templates,
         fields=fields.renumbered(),
     )
-    _check_it_keeps_time(face, times, frames)
+    _check_it_keeps_time(face, times, rows)
     return face
 
 
-def _check_it_keeps_time(face: ClockFace, times: FloatArray, frames: GrayStack) -> None:
+def _check_it_keeps_time(face: ClockFace, times: FloatArray, rows: GrayStack) -> None:
     """The learned face must read the frames it was learned from as a clock running with the
     video: a cut or a person in front of the clock during learning can teach digits under the
     wrong names, and a clock read that way would not keep time."""
     offsets = []
-    for time, frame in zip(times, frames, strict=True):
-        digits = face.read(frame[face.top : face.bottom])
+    for time, line in zip(times, rows, strict=True):
+        digits = face.read(line)
         if digits is not None:
             offsets.append((seconds_of_day(face.fields, digits) - time) % 86_400)
     if len(offsets) < 0.8 * len(times):

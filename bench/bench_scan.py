@@ -246,6 +246,7 @@ def run_gated(recording: Path, model: Path, result: Path, profile: bool) -> None
                 "frames": len(packets),
                 "frames_decoded": frames_decoded,
                 "rechecked_s": analysis.rechecked_s,
+                "clock_s": analysis.clock_s,
             },
             findings=[f.kind.value for f in analysis.findings],
         )
@@ -501,6 +502,11 @@ def print_comparison(gated: Run, baseline: Run | None) -> float:
     active = gated.get("gops_active")
     row("  GOPs active before margins", f"{active:.0f} ({100 * active / gated.get('gops'):.1f} %)")
     row("  re-decoded (looked frozen)", f"{gated.get('rechecked_s'):.1f} s")
+    clock_s = gated.get("clock_s")
+    row(
+        "on-screen clock (learn + read)",
+        f"{clock_s:.2f} s ({100 * clock_s / gated.get('wall_s'):.1f} %)",
+    )
     row(
         "samples in the count timeline",
         f"{gated.time_s.size}",

@@ -13,10 +13,17 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from analyzer.clock import ClockTimeline, analyse_clock, clock_findings
-from analyzer.clock_face import ClockFace, ClockNotFound, NothingTicks, learn_clock_face
-from analyzer.clock_value import wall_time
+from analyzer.clock_face import (
+    ClockFace,
+    ClockNotFound,
+    NothingTicks,
+    TickCounter,
+    learn_clock_face,
+)
+from analyzer.clock_value import LayoutError, seconds_of_day, wall_time
 from analyzer.findings import Finding
 from analyzer.recording import RecordingInfo, StartSource
 from analyzer.sampling import SampleGrid
@@ -28,6 +35,8 @@ from pipelines.site import ClockSettings
 # one second with a person behind the text is outvoted) and the sampling within them (the
 # ticking digit must be seen several times a second).
 LEARN_SPAN_S = 30.0
+# Seconds of it in which the ticking digit is looked for: three ticks in each third.
+TICK_SPAN_S = 12.0
 LEARN_EVERY_S = 0.2
 # Where in a recording learning is tried, in seconds: a smeared clock or a cut during the
 # first window must not leave the whole file unread.
@@ -41,41 +50,79 @@ PLACE_JUMP_WITHIN_S = 0.25
 def learn_face(path: Path, duration_s: float, settings: ClockSettings) -> ClockFace:
     """The recording's clock face, learned from the first window of LEARN_AT_S that shows a
     clean clock. Raises ClockNotFound with every window's reason; a first window where
-    nothing ticks at all ends the search (a camera without a clock costs one window)."""
+    nothing ticks at all ends the search (a camera without a clock costs one window).
+
+    The ticking digit is found in the window's first TICK_SPAN_S, keeping no frames; the
+    window is then decoded again keeping only each candidate digit's text line (half a
+    minute of 1080p kept whole would take 300 MB)."""
     reasons = []
     for at in LEARN_AT_S:
         if at > 0 and at + LEARN_SPAN_S > duration_s:
             break  # the first window takes a short recording whole
-        frames = list(
-            media.iter_frames(path, every_s=LEARN_EVERY_S, window=(at, at + LEARN_SPAN_S))
-        )
-        if not frames:
-            reasons.append(f"at {at:.0f} s: nothing decodes")
-            continue
+        window = (at, at + LEARN_SPAN_S)
+        crop = _Crop.of(path, settings)
+        counter = TickCounter(at, TICK_SPAN_S)
+        ticks = (at, at + TICK_SPAN_S)
+        for frame in media.iter_frames(path, every_s=LEARN_EVERY_S, window=ticks):
+            counter.add(frame.time, crop.rows(frame))
         try:
-            return _learn(frames, settings)
+            patches = counter.patches()
         except NothingTicks as exc:
             if at == 0:
                 raise
             reasons.append(f"at {at:.0f} s: {exc}")
+            continue
         except ClockNotFound as exc:
             reasons.append(f"at {at:.0f} s: {exc}")
-    raise ClockNotFound("; ".join(reasons) or "the recording is too short")
+            continue
+        for patch in patches:
+            times, lines = [], []
+            for frame in media.iter_frames(path, every_s=LEARN_EVERY_S, window=window):
+                times.append(frame.time)
+                lines.append(crop.rows(frame, patch.top, patch.bottom))
+            try:
+                face = learn_clock_face(np.array(times), np.stack(lines), patch)
+                return crop.to_picture(face)
+            except (ClockNotFound, LayoutError) as exc:
+                reasons.append(f"at {at:.0f} s: {exc}")
+    raise ClockNotFound("; ".join(dict.fromkeys(reasons)) or "the recording is too short")
 
 
-def _learn(frames: list[media.DecodedFrame], settings: ClockSettings) -> ClockFace:
-    first = frames[0].luma_rows(0, 1 << 16)
-    height, width = first.shape
-    left, top, right, bottom = (0, 0, width, height)
-    if settings.region is not None:
+@dataclass(frozen=True)
+class _Crop:
+    """The part of the picture searched for the clock: the site's region, or all of it."""
+
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+    @classmethod
+    def of(cls, path: Path, settings: ClockSettings) -> _Crop:
+        info = media.probe(path)
+        if settings.region is None:
+            return cls(0, 0, info.width, info.height)
         x0, y0, x1, y1 = settings.region
-        left, top = int(x0 * width), int(y0 * height)
-        right, bottom = max(left + 1, int(x1 * width)), max(top + 1, int(y1 * height))
-    times = np.array([f.time for f in frames])
-    stack = np.stack([f.luma_rows(top, bottom)[:, left:right] for f in frames])
-    face = learn_clock_face(times, stack)
-    # Back from the region's crop to whole luma rows.
-    return replace(face, top=face.top + top, bottom=face.bottom + top, cells=face.cells + left)
+        left, top = int(x0 * info.width), int(y0 * info.height)
+        return cls(
+            left, top, max(left + 1, int(x1 * info.width)), max(top + 1, int(y1 * info.height))
+        )
+
+    def rows(
+        self, frame: media.DecodedFrame, top: int = 0, bottom: int | None = None
+    ) -> npt.NDArray[np.uint8]:
+        """Rows top:bottom of the crop (all of them by default), as (h, w) uint8 luma."""
+        end = self.bottom if bottom is None else self.top + bottom
+        return frame.luma_rows(self.top + top, end)[:, self.left : self.right]
+
+    def to_picture(self, face: ClockFace) -> ClockFace:
+        """A face learned inside the crop, in whole-picture coordinates."""
+        return replace(
+            face,
+            top=face.top + self.top,
+            bottom=face.bottom + self.top,
+            cells=face.cells + self.left,
+        )
 
 
 class ClockReader:
@@ -151,12 +198,14 @@ class ClockReader:
 
 
 class ClockFaces:
-    """The clock faces of one scan, learned per recording and remembered per camera.
+    """The clock faces of one scan, remembered per camera.
 
-    A recording's own frames are tried first (a camera may be replaced between files). A file
-    too short or too damaged to learn from (a frozen stretch, a cut in its first half minute)
-    borrows the face its camera showed in another file: `files` lists every camera's files
-    in this scan, and they are tried in turn until one shows a clean clock.
+    A camera's files show one clock, so a face learned from one file reads the next: it is
+    only checked on the file's first seconds, and learning (two decodes of half a minute)
+    happens again only when it does not fit (another recorder, a moved OSD). A file too
+    short or too damaged to learn from (a frozen stretch, a cut in its first half minute)
+    borrows its camera's face; `files` lists every camera's files in this scan, tried in
+    turn when the camera has no face yet.
     """
 
     def __init__(self, files: dict[str, list[Path]]) -> None:
@@ -169,14 +218,17 @@ class ClockFaces:
     ) -> ClockFace:
         """The face to read `path` with. Raises ClockNotFound when no file of the camera
         shows a clock, with this file's reasons."""
+        known = self._faces.get(camera)
+        if known is not None and fits(known, path):
+            return known
         try:
             face = self._learn(path, duration_s, settings)
         except ClockNotFound as own:
-            borrowed = self._faces.get(camera) or self._from_other_files(camera, settings)
+            borrowed = known or self._from_other_files(camera, settings)
             if borrowed is None:
                 raise own from None
             return borrowed
-        self._faces.setdefault(camera, face)
+        self._faces[camera] = face
         return face
 
     def _learn(self, path: Path, duration_s: float, settings: ClockSettings) -> ClockFace:
@@ -194,6 +246,28 @@ class ClockFaces:
             self._faces[camera] = face
             return face
         return None
+
+
+# A face fits a file when it reads this many of the frames sampled at FIT_EVERY_S over the
+# file's first FIT_SPAN_S seconds, as one steady clock.
+FIT_SPAN_S = 4.0
+FIT_EVERY_S = 0.5
+FIT_READ = 0.75
+
+
+def fits(face: ClockFace, path: Path) -> bool:
+    """Whether `face` reads the clock of `path`'s first seconds (a few frames decoded)."""
+    offsets = []
+    sampled = 0
+    for frame in media.iter_frames(path, every_s=FIT_EVERY_S, window=(0.0, FIT_SPAN_S)):
+        sampled += 1
+        digits = face.read(frame.luma_rows(face.top, face.bottom))
+        if digits is not None:
+            offsets.append((seconds_of_day(face.fields, digits) - frame.time) % 86_400)
+    if sampled == 0 or len(offsets) < FIT_READ * sampled:
+        return False
+    around = np.asarray(offsets) - np.median(offsets)
+    return bool(np.all(np.abs((around + 43_200) % 86_400 - 43_200) <= 1.0))
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,8 @@ Progress = Callable[[float], object]
 
 def camera_for(path: Path, options: ScanOptions) -> Camera:
     """The camera a file belongs to: `--camera`, a site camera whose file pattern matches, or
-    else the name of the folder holding the file (NVR exports keep one folder per channel)."""
+    else the name of the folder holding the file (NVR exports keep one folder per channel),
+    with the site's settings for a camera of that name."""
     if options.camera is not None:
         configured = options.site.camera(options.camera)
         if configured is not None:
@@ -113,6 +114,10 @@ def camera_for(path: Path, options: ScanOptions) -> Camera:
     matched = options.site.camera_for_file(path.name)
     if matched is not None:
         return matched
+    # A folder named like a site camera holds that camera's files, with its settings.
+    by_folder = options.site.camera(path.parent.name)
+    if by_folder is not None:
+        return by_folder
     return Camera(
         id=path.parent.name or "camera",
         kind=options.camera_kind or CameraKind.FIXED,

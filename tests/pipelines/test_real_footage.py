@@ -10,7 +10,7 @@ from analyzer.recording import CameraKind
 from analyzer.wallclock import time_zone
 from models.storage import sha256_file
 from pipelines import scan
-from pipelines.site import Camera, Site
+from pipelines.site import Camera, ClockSettings, Site
 from tests.conftest import shared_path
 
 pytestmark = [pytest.mark.video, pytest.mark.shared]
@@ -29,7 +29,8 @@ def test_real_footage_has_no_continuity_findings(name, duration_s, size):
     analysis = scan.analyse_recording(
         path,
         sha256=sha256_file(path),
-        camera=Camera(id="cam", kind=CameraKind.FIXED),
+        # The clips burn no on-screen clock.
+        camera=Camera(id="cam", kind=CameraKind.FIXED, clock=ClockSettings(read=False)),
         options=options,
     )
     recording = analysis.recording

@@ -15,7 +15,7 @@ SITE = """
 timezone: Asia/Shanghai
 rooms: [{id: vault-1, kind: vault}, {id: office, kind: exam_office}]
 cameras:
-  - {id: cam-1, kind: fixed, room: vault-1}
+  - {id: cam-1, kind: fixed, room: vault-1, clock: {read: false}}  # its clips burn no clock
   - {id: phone-1, kind: handheld}
 """
 CUSTODY = """event_id,time,type,lot,location,bundles,persons,device,note

@@ -44,7 +44,11 @@ def test_scan_reports_the_gap_and_nothing_else(nvr_folder, tmp_path, db_url):
         "path", "sha256", "camera", "start", "end", "duration_s", "fps", "width", "height",
         "codec", "decoded_to", "decode_errors",
     }  # fmt: skip
-    [gap] = document["findings"]
+    # Segments of a picture without an on-screen clock: each says so once.
+    clockless = [f for f in document["findings"] if f["kind"] == "clock_unreadable"]
+    assert len(clockless) == 3
+    assert all("no on-screen clock" in f["detail"] for f in clockless)
+    [gap] = [f for f in document["findings"] if f["kind"] != "clock_unreadable"]
     assert set(gap) == {
         "id", "rule", "kind", "camera", "recording_sha256", "start", "end", "duration_s",
         "severity", "detail", "counts", "custody_event", "custody_leg", "frame",
@@ -60,7 +64,8 @@ def test_scan_reports_the_gap_and_nothing_else(nvr_folder, tmp_path, db_url):
 def test_rescan_adds_no_duplicates(nvr_folder, tmp_path, db_url, capsys):
     assert scan(nvr_folder, "--db", db_url) == 0
     assert scan(nvr_folder, "--db", db_url) == 0
-    assert "0 new findings, 1 already known" in capsys.readouterr().out
+    # the gap and the three segments' clock_unreadable
+    assert "0 new findings, 4 already known" in capsys.readouterr().out
     engine = sa.create_engine(db_url)
     with engine.connect() as connection:
         counts = [
@@ -68,7 +73,7 @@ def test_rescan_adds_no_duplicates(nvr_folder, tmp_path, db_url, capsys):
             for table in ("recordings", "findings", "scans")
         ]
     engine.dispose()
-    assert counts == [3, 1, 2]
+    assert counts == [3, 4, 2]
 
 
 def test_frozen_picture_gets_a_finding_with_a_frame(tmp_path):
@@ -80,7 +85,8 @@ def test_frozen_picture_gets_a_finding_with_a_frame(tmp_path):
     clip = write_clip(tmp_path / "cam_20261124080000.mp4", regular(14, 10), paint_with_freeze)
     out = tmp_path / "f.json"
     assert scan(clip, "--tz", "UTC", "--json", out) == 0
-    [frozen] = json.loads(out.read_text())["findings"]
+    findings = json.loads(out.read_text())["findings"]
+    [frozen] = [f for f in findings if f["kind"] != "clock_unreadable"]  # no clock burned in
     assert frozen["kind"] == "frozen_video"
     assert frozen["start"].startswith("2026-11-24T08:00:03")
     assert frozen["end"].startswith("2026-11-24T08:00:10")
@@ -154,6 +160,7 @@ def test_site_file_assigns_cameras_and_thresholds(nvr_folder, tmp_path):
         "  - id: vault-a\n"
         "    file_pattern: 'ch01_(?P<start>\\d{14})_\\d{14}\\.mp4'\n"
         "    time_format: '%Y%m%d%H%M%S'\n"
+        "    clock: {read: false}\n"
         "thresholds:\n"
         "  continuity: {segment_gap_s: 20}\n"
     )
@@ -161,7 +168,8 @@ def test_site_file_assigns_cameras_and_thresholds(nvr_folder, tmp_path):
     assert scan(nvr_folder, "--site", site, "--json", out) == 0
     document = json.loads(out.read_text())
     assert {r["camera"] for r in document["recordings"]} == {"vault-a"}
-    assert document["findings"] == []  # the 10 s gap is under this site's 20 s
+    # the 10 s gap is under this site's 20 s, and the camera's clock is not read
+    assert document["findings"] == []
 
 
 def test_originals_are_untouched_by_a_scan(nvr_folder):
