@@ -99,12 +99,10 @@ def analyse_clock(
     """Levels, jumps and unreadable stretches of the clock of a recording starting at POSIX
     `start` and decoding to `decoded_to_s` seconds."""
     readable = ~np.isnan(timeline.shown)
-    ends = np.append(timeline.time[1:], max(decoded_to_s, *timeline.time[-1:]))
-    unreadable = (
-        mask_intervals(timeline.time, ends, ~readable, thresholds.clock_unreadable_s)
-        if len(timeline)
-        else []
-    )
+    unreadable = []
+    if len(timeline):
+        ends = np.append(timeline.time[1:], max(decoded_to_s, float(timeline.time[-1])))
+        unreadable = mask_intervals(timeline.time, ends, ~readable, thresholds.clock_unreadable_s)
     times = timeline.time[readable]
     shown = timeline.shown[readable]
     offsets = shown - (start + times)

@@ -56,11 +56,11 @@ def learn_face(path: Path, duration_s: float, settings: ClockSettings) -> ClockF
     window is then decoded again keeping only each candidate digit's text line (half a
     minute of 1080p kept whole would take 300 MB)."""
     reasons = []
+    crop = _Crop.of(path, settings)
     for at in LEARN_AT_S:
         if at > 0 and at + LEARN_SPAN_S > duration_s:
             break  # the first window takes a short recording whole
         window = (at, at + LEARN_SPAN_S)
-        crop = _Crop.of(path, settings)
         counter = TickCounter(at, TICK_SPAN_S)
         ticks = (at, at + TICK_SPAN_S)
         for frame in media.iter_frames(path, every_s=LEARN_EVERY_S, window=ticks):

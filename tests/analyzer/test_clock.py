@@ -170,6 +170,11 @@ def test_a_clock_within_the_drift_allowance_is_no_finding(offset_s):
     assert found == []
 
 
+def test_no_readings_at_all_is_no_finding():
+    found = analyse(ClockTimeline.empty())
+    assert (found.offset_s, found.steps, found.unreadable) == (None, [], [])
+
+
 def test_no_clock_covers_the_whole_recording():
     finding = no_clock(recording(), "no part of the picture changes once a second")
     assert finding.kind is FindingKind.CLOCK_UNREADABLE
