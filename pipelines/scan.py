@@ -28,7 +28,8 @@ from analyzer.recording import CameraKind, RecordingInfo
 from analyzer.sampling import SampleGrid
 from analyzer.signals import FrameSignals, PacketTimeline
 from analyzer.thresholds import ContinuityThresholds
-from analyzer.view import ReferenceLearning, ViewMeter, ViewReference
+from analyzer.view import ViewReference
+from analyzer.view_meter import ReferenceLearning, ViewMeter
 from analyzer.wallclock import start_from_file_name
 from models.storage import sha256_file
 from pipelines import media

@@ -15,8 +15,6 @@ from analyzer.signals import FrameSignals
 from analyzer.thresholds import ContinuityThresholds
 from analyzer.view import (
     REGIONS,
-    ReferenceLearning,
-    ViewMeter,
     ViewReference,
     measure_view,
     picture_detail,
@@ -24,6 +22,7 @@ from analyzer.view import (
     scene_match,
     view_problems,
 )
+from analyzer.view_meter import ReferenceLearning, ViewMeter
 from tests.helpers import T0, packets, recording, regular_times, signals
 
 H, W = 90, 160  # the scan's thumbnail of a 16:9 camera
