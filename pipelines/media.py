@@ -472,3 +472,44 @@ def frame_at(path: Path, time_s: float) -> npt.NDArray[np.uint8] | None:
                 break
             best = frame
         return None if best is None else _convert(best, PixelFormat.BGR, None)
+
+
+def remux_clip(source: Path, target: Path, start_s: float, end_s: float) -> tuple[float, float]:
+    """Copy the video packets of `source` from the keyframe at or before `start_s` to the
+    first packet after `end_s` into the new file `target`, without decoding or re-encoding
+    (the pictures are the original's bits). Times are seconds from the stream's start; audio
+    and other streams are left out. Returns the span actually copied (seconds from the
+    stream's start), which begins at a keyframe, so usually a little before `start_s`.
+    """
+    with _open(source) as container:
+        stream = _video_stream(container, source)
+        if stream.time_base is None:
+            raise UnreadableMedia(f"{source}: video stream without a time base")
+        origin = _stream_origin(stream)
+        time_base = float(stream.time_base)
+        container.seek(round((origin + start_s) / time_base), stream=stream, backward=True)
+        first: float | None = None
+        last = start_s
+        with av.open(str(target), mode="w", format="mp4") as output:
+            copied = output.add_stream_from_template(stream)
+            shift: int | None = None
+            for packet in container.demux(stream):
+                if packet.pts is None or packet.dts is None:
+                    continue
+                moment = packet.pts * time_base - origin
+                if first is None:
+                    if not packet.is_keyframe:
+                        continue  # a clip must open on a picture that decodes alone
+                    first = moment
+                if moment > end_s:
+                    break
+                # The clip's timestamps start at zero; their spacing stays the original's.
+                shift = packet.dts if shift is None else shift
+                packet.pts -= shift
+                packet.dts -= shift
+                packet.stream = copied
+                output.mux(packet)
+                last = max(last, moment)
+    if first is None:
+        raise UnreadableMedia(f"{source}: no keyframe at or after {start_s:.3f} s")
+    return first, last

@@ -7,10 +7,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from pipelines.cli import custody, models, report, scan, training
+from pipelines.cli import custody, evidence, models, report, scan, training
 from pipelines.cli.common import UsageError
 
-COMMANDS = (scan, custody, report, models, training)
+COMMANDS = (scan, custody, report, evidence, models, training)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,5 +1,5 @@
-"""The tables: recordings, the paths they were seen at, scans, findings, count timelines and
-custody events.
+"""The tables: recordings, the paths they were seen at, scans, findings, count timelines,
+custody events and evidence package exports.
 
 Enumerations (`FindingKind`, `Severity`, `CameraKind`, ...) are stored as their string values
 in plain string columns, not as database enums: analyses add kinds over time and a new kind
@@ -245,3 +245,26 @@ class CustodyEventRow(Base):
         Index("ix_custody_events_time_s", "time_s"),
         Index("ix_custody_events_source_sha256", "source_sha256"),
     )
+
+
+class ExportRow(Base):
+    """One evidence package written (`vaultwatch export`): what was exported, the SHA-256 of
+    its signed manifest, who signed it (key fingerprint), the OS user and when. Rows are only
+    ever added; the audit trail of a later issue will chain them."""
+
+    __tablename__ = "exports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case: Mapped[str] = mapped_column(String(200))
+    # The period in POSIX seconds, like the analyzer's values.
+    since_s: Mapped[float] = mapped_column(Double())
+    until_s: Mapped[float] = mapped_column(Double())
+    lot: Mapped[str | None] = mapped_column(String(200))
+    cameras: Mapped[list[str]] = mapped_column(json_document())
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    signer_fingerprint: Mapped[str] = mapped_column(String(100))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    out_path: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_exports_case", "case"),)

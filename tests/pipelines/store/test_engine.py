@@ -33,6 +33,7 @@ APP_TABLES = {
     "findings",
     "count_timelines",
     "custody_events",
+    "exports",
 }
 TIMELINE_COUNTS = {"timelines_new", "timelines_known"}
 
@@ -49,7 +50,7 @@ def test_empty_database_is_migrated_to_head(db_url: str) -> None:
     engine = open_store(db_url)
     try:
         assert table_names(engine) == APP_TABLES | {"alembic_version"}
-        assert current_revision(engine) == head_revision() == "0003"
+        assert current_revision(engine) == head_revision() == "0004"
     finally:
         engine.dispose()
 
@@ -109,7 +110,7 @@ def test_0002_downgrades_to_0001_and_upgrades_over_stored_data(store: sa.Engine)
 
     downgrade(store, "0001")
     assert current_revision(store) == "0001"
-    assert table_names(store) == APP_TABLES - {"count_timelines", "custody_events"} | {
+    assert table_names(store) == APP_TABLES - {"count_timelines", "custody_events", "exports"} | {
         "alembic_version"
     }
     assert scan_columns(store) & TIMELINE_COUNTS == set()
