@@ -48,7 +48,8 @@ def register(commands: Any) -> None:
         help="find continuity problems in recordings",
         description="Analyse video files or folders of them. Files of one camera are ordered "
         "by their start time and checked for missing time between and inside them, frozen, "
-        "black and undecodable stretches.",
+        "black, undecodable, covered, blurred or turned pictures, and jumps of the clock "
+        "burned into the picture.",
     )
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="file or folder")
     parser.add_argument("--camera", metavar="ID", help="camera id of all the files given")
