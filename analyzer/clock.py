@@ -17,6 +17,7 @@ from statistics import median
 import numpy as np
 import numpy.typing as npt
 
+from analyzer.continuity import finding_in
 from analyzer.findings import Finding, FindingKind, Severity
 from analyzer.intervals import Interval, mask_intervals
 from analyzer.recording import RecordingInfo
@@ -89,8 +90,6 @@ class ClockAnalysis:
     offset_s: float | None
     steps: list[ClockStep] = field(default_factory=list)
     unreadable: list[Interval] = field(default_factory=list)
-    readings: int = 0
-    read: int = 0
 
 
 def analyse_clock(
@@ -146,7 +145,7 @@ def analyse_clock(
     if not first_level:
         first_level = level
     offset = None if not first_level else median(first_level) + QUANTUM_S / 2
-    return ClockAnalysis(offset, steps, unreadable, len(timeline), int(readable.sum()))
+    return ClockAnalysis(offset, steps, unreadable)
 
 
 def clock_findings(
@@ -166,51 +165,48 @@ def clock_findings(
     for step in analysis.steps:
         direction = "forward" if step.step_s > 0 else "back"
         findings.append(
-            Finding(
-                kind=FindingKind.CLOCK_JUMP,
-                rule="V2",
-                camera=recording.camera,
-                start=recording.start + step.before_s,
-                end=recording.start + step.after_s,
-                severity=Severity.HIGH,
-                detail=f"on-screen clock jumps {direction} {abs(step.step_s):.0f} s "
+            finding_in(
+                recording,
+                FindingKind.CLOCK_JUMP,
+                "V2",
+                step.before_s,
+                step.after_s,
+                Severity.HIGH,
+                f"on-screen clock jumps {direction} {abs(step.step_s):.0f} s "
                 f"({_clock(step.shown_before, zone)} -> {_clock(step.shown_after, zone)}) "
                 f"while the video's timestamps run on {step.after_s - step.before_s:.1f} s: "
                 "footage cut or spliced before export",
-                recording_sha256=recording.sha256,
-                frame_time=recording.start + step.after_s,
+                step.after_s,
             )
         )
     offset = analysis.offset_s
     if offset is not None and abs(offset) >= thresholds.clock_drift_s:
         ahead = "ahead of" if offset > 0 else "behind"
         findings.append(
-            Finding(
-                kind=FindingKind.CLOCK_DRIFT,
-                rule="V2",
-                camera=recording.camera,
-                start=recording.start,
-                end=recording.end,
-                severity=Severity.MEDIUM,
-                detail=f"on-screen clock {abs(offset):.0f} s {ahead} the file's time "
+            finding_in(
+                recording,
+                FindingKind.CLOCK_DRIFT,
+                "V2",
+                0.0,
+                recording.duration_s,
+                Severity.MEDIUM,
+                f"on-screen clock {abs(offset):.0f} s {ahead} the file's time "
                 f"({recording.start_source.value})"
                 + ("; finding times follow the on-screen clock" if corrected else ""),
-                recording_sha256=recording.sha256,
-                frame_time=recording.start,
+                0.0,
             )
         )
     for gap in analysis.unreadable:
         findings.append(
-            Finding(
-                kind=FindingKind.CLOCK_UNREADABLE,
-                rule="V2",
-                camera=recording.camera,
-                start=recording.start + gap.start,
-                end=recording.start + gap.end,
-                severity=Severity.LOW,
-                detail=f"on-screen clock unreadable for {gap.duration_s:.0f} s",
-                recording_sha256=recording.sha256,
-                frame_time=recording.start + gap.start,
+            finding_in(
+                recording,
+                FindingKind.CLOCK_UNREADABLE,
+                "V2",
+                gap.start,
+                gap.end,
+                Severity.LOW,
+                f"on-screen clock unreadable for {gap.duration_s:.0f} s",
+                gap.start,
             )
         )
     return findings
@@ -218,16 +214,15 @@ def clock_findings(
 
 def no_clock(recording: RecordingInfo, reason: str) -> Finding:
     """The whole recording without a clock that could be learned."""
-    return Finding(
-        kind=FindingKind.CLOCK_UNREADABLE,
-        rule="V2",
-        camera=recording.camera,
-        start=recording.start,
-        end=recording.end,
-        severity=Severity.LOW,
-        detail=f"no on-screen clock read: {reason}",
-        recording_sha256=recording.sha256,
-        frame_time=recording.start,
+    return finding_in(
+        recording,
+        FindingKind.CLOCK_UNREADABLE,
+        "V2",
+        0.0,
+        recording.duration_s,
+        Severity.LOW,
+        f"no on-screen clock read: {reason}",
+        0.0,
     )
 
 

@@ -10,6 +10,7 @@ the recorder uses. Reading a frame then costs a few template comparisons on a th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -297,18 +298,40 @@ def _check_it_keeps_time(face: ClockFace, times: FloatArray, rows: GrayStack) ->
     """The learned face must read the frames it was learned from as a clock running with the
     video: a cut or a person in front of the clock during learning can teach digits under the
     wrong names, and a clock read that way would not keep time."""
+    kept = timekeeping(face, times, rows)
+    if kept.read < 0.8 * kept.frames:
+        raise ClockNotFound(f"the learned digits read only {kept.read} of {kept.frames} frames")
+    if kept.steady < 0.9:
+        raise ClockNotFound("the learned digits do not read as a clock that keeps time")
+
+
+@dataclass(frozen=True)
+class Timekeeping:
+    """How a face reads a run of frames: it reads `read` of `frames`, and `steady` is the share
+    of those whose time of day runs with the video to within a second (0 when none is read)."""
+
+    frames: int
+    read: int
+    steady: float
+
+
+def timekeeping(
+    face: ClockFace,
+    times: Sequence[float] | FloatArray,
+    lines: Sequence[GrayImage] | GrayStack,
+) -> Timekeeping:
+    """How `face` reads the text lines (rows face.top:face.bottom) of frames at `times`."""
     offsets = []
-    for time, line in zip(times, rows, strict=True):
+    for time, line in zip(times, lines, strict=True):
         digits = face.read(line)
         if digits is not None:
             offsets.append((seconds_of_day(face.fields, digits) - time) % 86_400)
-    if len(offsets) < 0.8 * len(times):
-        raise ClockNotFound(f"the learned digits read only {len(offsets)} of {len(times)} frames")
+    if not offsets:
+        return Timekeeping(len(times), 0, 0.0)
     # Whole seconds shown: a steady clock's offsets lie within one second (mod a day).
     around = np.asarray(offsets) - np.median(offsets)
     steady = np.abs((around + 43_200) % 86_400 - 43_200) <= 1.0
-    if steady.mean() < 0.9:
-        raise ClockNotFound("the learned digits do not read as a clock that keeps time")
+    return Timekeeping(len(times), len(offsets), float(steady.mean()))
 
 
 def _digit_templates(

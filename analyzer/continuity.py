@@ -23,7 +23,7 @@ def coverage_rule(kind: CameraKind) -> str:
     return "V4" if kind is CameraKind.HANDHELD else "V1"
 
 
-def _finding(
+def finding_in(
     recording: RecordingInfo,
     kind: FindingKind,
     rule: str,
@@ -118,7 +118,7 @@ def timestamp_jumps(
         before, after = float(packets.time[i]), float(packets.time[i + 1])
         missing_from = before + frame_s
         findings.append(
-            _finding(
+            finding_in(
                 recording,
                 FindingKind.TIMESTAMP_JUMP,
                 coverage_rule(recording.camera_kind),
@@ -133,7 +133,7 @@ def timestamp_jumps(
     for i in np.flatnonzero(steps <= -frame_s):
         before, after = float(packets.time[i]), float(packets.time[i + 1])
         findings.append(
-            _finding(
+            finding_in(
                 recording,
                 FindingKind.TIMESTAMP_JUMP,
                 "V2",
@@ -173,7 +173,7 @@ def dropped_frames(
         starved[first : last + 1] = False
     bin_starts = start + np.arange(whole_bins, dtype=np.float64)
     return [
-        _finding(
+        finding_in(
             recording,
             FindingKind.DROPPED_FRAMES,
             "V2",
@@ -232,7 +232,7 @@ def picture_problems(
         mean_luma = float(signals.luma[interval.first : interval.last + 1].mean())
         what = "black" if mean_luma <= thresholds.black_max_luma else "blank (one flat colour)"
         findings.append(
-            _finding(
+            finding_in(
                 recording,
                 FindingKind.BLACK_VIDEO,
                 "V2",
@@ -245,7 +245,7 @@ def picture_problems(
         )
     for interval in frozen_intervals(signals, decoded_to_s, thresholds):
         findings.append(
-            _finding(
+            finding_in(
                 recording,
                 FindingKind.FROZEN_VIDEO,
                 "V2",
@@ -270,7 +270,7 @@ def view_integrity(
     if len(signals) == 0 or recording.camera_kind is CameraKind.HANDHELD:
         return []
     return [
-        _finding(
+        finding_in(
             recording,
             problem.kind,
             "V2",
@@ -292,7 +292,7 @@ def truncation(
     if missing < thresholds.segment_gap_s:
         return []
     return [
-        _finding(
+        finding_in(
             recording,
             FindingKind.DECODE_ERROR,
             "V2",

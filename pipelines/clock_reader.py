@@ -22,8 +22,9 @@ from analyzer.clock_face import (
     NothingTicks,
     TickCounter,
     learn_clock_face,
+    timekeeping,
 )
-from analyzer.clock_value import LayoutError, seconds_of_day, wall_time
+from analyzer.clock_value import LayoutError, wall_time
 from analyzer.findings import Finding
 from analyzer.recording import RecordingInfo, StartSource
 from analyzer.sampling import SampleGrid
@@ -257,17 +258,12 @@ FIT_READ = 0.75
 
 def fits(face: ClockFace, path: Path) -> bool:
     """Whether `face` reads the clock of `path`'s first seconds (a few frames decoded)."""
-    offsets = []
-    sampled = 0
+    times, lines = [], []
     for frame in media.iter_frames(path, every_s=FIT_EVERY_S, window=(0.0, FIT_SPAN_S)):
-        sampled += 1
-        digits = face.read(frame.luma_rows(face.top, face.bottom))
-        if digits is not None:
-            offsets.append((seconds_of_day(face.fields, digits) - frame.time) % 86_400)
-    if sampled == 0 or len(offsets) < FIT_READ * sampled:
-        return False
-    around = np.asarray(offsets) - np.median(offsets)
-    return bool(np.all(np.abs((around + 43_200) % 86_400 - 43_200) <= 1.0))
+        times.append(frame.time)
+        lines.append(frame.luma_rows(face.top, face.bottom))
+    kept = timekeeping(face, times, lines)
+    return kept.frames > 0 and kept.read >= FIT_READ * kept.frames and kept.steady == 1.0
 
 
 @dataclass(frozen=True)
@@ -308,8 +304,9 @@ def check_clock(
         timeline = timeline.with_rows(window.outside(not_coverage))
     if loose:
         analysis = analyse_clock(timeline, recording.start, decoded_to_s, thresholds)
-    corrected = reader.settings.trust and analysis.offset_s is not None
-    if corrected and analysis.offset_s is not None:
+    corrected = False
+    if reader.settings.trust and analysis.offset_s is not None:
+        corrected = True
         shift = round(analysis.offset_s)  # the clock shows whole seconds
         recording = replace(
             recording,
