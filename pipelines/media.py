@@ -57,6 +57,10 @@ VIDEO_SUFFIXES = frozenset(
 # FFmpeg is chatty about every damaged packet; the count of errors is what we report.
 av.logging.set_level(av.logging.FATAL)
 
+# Clips we write put their index (moov) before the pictures: a browser starts playing without
+# first fetching the end of the file.
+_FASTSTART = {"movflags": "+faststart"}
+
 
 class UnreadableMedia(Exception):
     """The file cannot be analysed at all; the message says why in one line."""
@@ -454,8 +458,9 @@ def _convert(
     return image
 
 
-def frame_at(path: Path, time_s: float) -> npt.NDArray[np.uint8] | None:
-    """The BGR picture shown at `time_s` seconds from stream start, or None if none decodes.
+def frame_at(path: Path, time_s: float, width: int | None = None) -> npt.NDArray[np.uint8] | None:
+    """The (h, w, 3) uint8 BGR picture shown at `time_s` seconds from stream start, scaled to
+    `width` pixels wide (aspect kept) when given, or None if none decodes.
 
     Seeks to the keyframe before `time_s` and decodes forward, so it costs at most one GOP.
     """
@@ -471,7 +476,7 @@ def frame_at(path: Path, time_s: float) -> npt.NDArray[np.uint8] | None:
             if float(frame.pts * frame.time_base) - origin > time_s + 1e-6 and best is not None:
                 break
             best = frame
-        return None if best is None else _convert(best, PixelFormat.BGR, None)
+        return None if best is None else _convert(best, PixelFormat.BGR, width)
 
 
 def remux_clip(source: Path, target: Path, start_s: float, end_s: float) -> tuple[float, float]:
@@ -480,6 +485,9 @@ def remux_clip(source: Path, target: Path, start_s: float, end_s: float) -> tupl
     (the pictures are the original's bits). Times are seconds from the stream's start; audio
     and other streams are left out. Returns the span actually copied (seconds from the
     stream's start), which begins at a keyframe, so usually a little before `start_s`.
+
+    The index (moov) is written before the pictures, so a browser can start playing the clip
+    before the rest of it arrives.
     """
     with _open(source) as container:
         stream = _video_stream(container, source)
@@ -490,7 +498,7 @@ def remux_clip(source: Path, target: Path, start_s: float, end_s: float) -> tupl
         container.seek(round((origin + start_s) / time_base), stream=stream, backward=True)
         first: float | None = None
         last = start_s
-        with av.open(str(target), mode="w", format="mp4") as output:
+        with av.open(str(target), mode="w", format="mp4", options=_FASTSTART) as output:
             copied = output.add_stream_from_template(stream)
             shift: int | None = None
             for packet in container.demux(stream):
@@ -513,3 +521,137 @@ def remux_clip(source: Path, target: Path, start_s: float, end_s: float) -> tupl
     if first is None:
         raise UnreadableMedia(f"{source}: no keyframe at or after {start_s:.3f} s")
     return first, last
+
+
+@dataclass(frozen=True, slots=True)
+class ClipEncoding:
+    """How `encode_clip` encodes: H.264 in yuv420p, which every browser plays.
+
+    `keyframe_s` spaces keyframes so that an inspector can seek inside a short clip.
+    """
+
+    crf: int = 23
+    preset: str = "veryfast"
+    keyframe_s: float = 2.0
+
+    @property
+    def description(self) -> str:
+        """The settings in one line, for the audit trail of a derived clip."""
+        return (
+            f"libx264 crf={self.crf} preset={self.preset} yuv420p, keyframe every "
+            f"{self.keyframe_s:g} s, MP4 faststart"
+        )
+
+
+DEFAULT_ENCODING = ClipEncoding()
+
+
+def encode_clip(
+    source: Path,
+    target: Path,
+    start_s: float,
+    end_s: float,
+    draw: Callable[[float, npt.NDArray[np.uint8]], npt.NDArray[np.uint8]],
+    *,
+    encoding: ClipEncoding = DEFAULT_ENCODING,
+) -> tuple[float, float]:
+    """Decode the pictures of `source` shown in [`start_s`, `end_s`] (seconds from the
+    stream's start), pass each with its time to `draw`, and encode what it returns into the
+    new MP4 file `target` (see `ClipEncoding`; index first, at the source's frame rate, the
+    pictures keeping the original's timestamps relative to the first).
+
+    `draw` gets (time in seconds from the stream's start, (h, w, 3) uint8 BGR picture as
+    displayed, rotation applied) and returns a (h, w, 3) uint8 BGR picture; an odd last row or
+    column is dropped (yuv420p needs even sizes). The first picture is the one shown at
+    `start_s` (the last at or before it). Returns the span encoded: the times of the first and
+    last pictures. On an error `target` is left incomplete; callers write to a temporary name.
+    """
+    with _open(source) as container:
+        stream = _video_stream(container, source)
+        if stream.time_base is None:
+            raise UnreadableMedia(f"{source}: video stream without a time base")
+        time_base = stream.time_base
+        fps = _nominal_fps(stream) or 25.0
+        container.seek(
+            round((_stream_origin(stream) + start_s) / float(time_base)),
+            stream=stream,
+            backward=True,
+        )
+        first: float | None = None
+        first_pts = 0  # the clip's timestamps start at zero
+        last = start_s
+        with av.open(str(target), mode="w", format="mp4", options=_FASTSTART) as output:
+            encoder: av.VideoStream | None = None
+            for time, frame in _frames_in_span(container, stream, start_s, end_s):
+                picture = draw(time, _convert(frame, PixelFormat.BGR, None))
+                if picture.ndim != 3 or picture.shape[2] != 3 or picture.dtype != np.uint8:
+                    raise ValueError(f"draw must return (h, w, 3) uint8, got {picture.shape}")
+                if encoder is None:
+                    height, width = picture.shape[0] // 2 * 2, picture.shape[1] // 2 * 2
+                    encoder = _h264_stream(output, width, height, fps, time_base, encoding)
+                    first, first_pts = time, frame.pts or 0
+                out = av.VideoFrame.from_ndarray(np.ascontiguousarray(picture), format="bgr24")
+                # A picture of another size (a stream that changes resolution) is scaled.
+                out = out.reformat(width=encoder.width, height=encoder.height, format="yuv420p")
+                out.pts = (frame.pts or 0) - first_pts
+                out.time_base = time_base
+                output.mux(encoder.encode(out))
+                last = time
+            if encoder is not None:
+                output.mux(encoder.encode(None))
+    if first is None:
+        raise UnreadableMedia(
+            f"{source}: no picture decodes between {start_s:.3f} s and {end_s:.3f} s"
+        )
+    return first, last
+
+
+def _frames_in_span(
+    container: av.container.InputContainer, stream: av.VideoStream, start_s: float, end_s: float
+) -> Iterator[tuple[float, av.VideoFrame]]:
+    """(time, frame) of the picture shown at `start_s`, then of every later one up to `end_s`,
+    times strictly increasing; the container must be positioned at or before `start_s`."""
+    origin = _stream_origin(stream)
+    seconds_per_tick = float(stream.time_base) if stream.time_base is not None else 0.0
+    held: tuple[float, av.VideoFrame] | None = None
+    latest = -np.inf
+    for frame in _decoded(container, stream, DecodeStats()):
+        if frame.pts is None:
+            continue
+        time = frame.pts * seconds_per_tick - origin
+        if time <= start_s + 1e-6:
+            held = (time, frame)  # shown at start_s until a later picture replaces it
+            continue
+        if held is not None:
+            yield held
+            latest, held = held[0], None
+        if time > end_s + 1e-6:
+            return
+        if time <= latest:
+            continue  # a repeated or backward timestamp: the encoder needs them increasing
+        latest = time
+        yield time, frame
+    if held is not None:
+        yield held
+
+
+def _h264_stream(
+    output: av.container.OutputContainer,
+    width: int,
+    height: int,
+    fps: float,
+    time_base: Fraction,
+    encoding: ClipEncoding,
+) -> av.VideoStream:
+    stream = output.add_stream("libx264", rate=Fraction(fps).limit_denominator(1001))
+    stream.width, stream.height = width, height
+    stream.pix_fmt = "yuv420p"
+    # The source's own ticks: a variable-rate phone clip keeps its real spacing.
+    stream.time_base = time_base
+    stream.codec_context.time_base = time_base
+    stream.options = {
+        "crf": str(encoding.crf),
+        "preset": encoding.preset,
+        "g": str(max(1, round(encoding.keyframe_s * fps))),
+    }
+    return stream

@@ -1,4 +1,6 @@
-"""The `vaultwatch` command line. Each subcommand lives in its own module here."""
+"""The `vaultwatch` command line. Each subcommand lives in its own module here; commands of
+higher layers (`vaultwatch serve`, in `api`) plug in through the `vaultwatch.commands` entry
+point group, so this package never imports them."""
 
 from __future__ import annotations
 
@@ -6,11 +8,14 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from importlib.metadata import entry_points
+from typing import Any
 
-from pipelines.cli import custody, evidence, models, report, scan, training
+from pipelines.cli import custody, evidence, models, report, scan, training, users
 from pipelines.cli.common import UsageError
 
-COMMANDS = (scan, custody, report, evidence, models, training)
+COMMANDS = (scan, custody, report, evidence, models, users, training)
+PLUGIN_GROUP = "vaultwatch.commands"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,9 +25,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debugging detail")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in COMMANDS:
+    for command in (*COMMANDS, *_plugins()):
         command.register(commands)
     return parser
+
+
+def _plugins() -> list[Any]:
+    """Modules with a `register(commands)` named in the `vaultwatch.commands` entry points."""
+    return [point.load() for point in sorted(entry_points(group=PLUGIN_GROUP), key=str)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

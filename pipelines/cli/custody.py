@@ -111,14 +111,19 @@ def store_custody(session: Session, form: CustodyForm) -> CustodySummary:
     try:
         return save_custody_events(session, events=form.events, source_sha256=form.sha256)
     except CustodyConflictError as exc:
-        raise UsageError(
-            _lines(
-                f"{form.path}: {len(exc.conflicts)} event(s) already stored with other "
-                "content; nothing imported (stored events are never changed: give a "
-                "corrected event a new event_id)",
-                [str(conflict) for conflict in exc.conflicts],
-            )
-        ) from exc
+        raise custody_conflict(form, exc) from exc
+
+
+def custody_conflict(form: CustodyForm, exc: CustodyConflictError) -> UsageError:
+    """The usage error for a form whose events are stored with other content."""
+    return UsageError(
+        _lines(
+            f"{form.path}: {len(exc.conflicts)} event(s) already stored with other "
+            "content; nothing imported (stored events are never changed: give a "
+            "corrected event a new event_id)",
+            [str(conflict) for conflict in exc.conflicts],
+        )
+    )
 
 
 def import_custody(

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
-from analyzer import ANALYZER_VERSION
 from analyzer.gating import GateSettings
 from analyzer.recording import CameraKind
 from pipelines import ingest, scan
@@ -24,9 +24,9 @@ from pipelines.cli.common import (
     parse_time,
     site_and_zone,
 )
-from pipelines.cli.custody import read_custody, store_custody
+from pipelines.cli.custody import custody_conflict, read_custody
 from pipelines.counting import CountingSetup
-from pipelines.custody_check import check_against_custody
+from pipelines.custody_forms.reader import CustodyForm
 from pipelines.detectors import (
     DEFAULT_BUNDLE_MODEL,
     DetectorCatalog,
@@ -35,10 +35,9 @@ from pipelines.detectors import (
     counting_setup,
 )
 from pipelines.document import findings_document, write_document
-from pipelines.frames import attach_frames
+from pipelines.scan_and_store import StoredScan, scan_and_store
 from pipelines.site import Camera, Site
-from pipelines.store import load_custody_events, save_scan_results
-from pipelines.store.urls import vaultwatch_home
+from pipelines.store import CustodyConflictError, load_custody_events
 from pipelines.timeline_csv import write_timeline_csv
 
 
@@ -150,37 +149,17 @@ def run(args: argparse.Namespace) -> int:
             with Session(engine) as session:
                 history = load_custody_events(session)
             custody = read_custody(args.custody, site=site, zone=zone, history=history)
-        result = _scan_with_progress(discovery.files, options)
-        with Session(engine) as session:
-            if custody is not None:
-                store_custody(session, custody)
-            check = check_against_custody(
-                session,
-                site=site,
-                zone=zone,
-                analyzer_version=ANALYZER_VERSION,
-                recordings=result.recordings,
-                findings=result.findings,
-                timelines=result.count_timelines,
-            )
-            findings = sorted(
-                attach_frames(
-                    [*check.linked, *check.rule_findings],
-                    check.recordings,
-                    vaultwatch_home() / "frames",
-                ),
-                key=lambda f: (f.start, f.camera, f.kind.value),
-            )
-            summary = save_scan_results(
-                session,
-                recordings=result.recordings,
-                findings=findings,
-                count_timelines=result.count_timelines,
-                analyzer_version=ANALYZER_VERSION,
-                params=_params(args),
-            )
+        try:
+            stored = _scan_with_progress(engine, discovery.files, options, custody, _params(args))
+        except CustodyConflictError as exc:
+            # A form contradicting the stored events is refused before decoding
+            # (`read_custody`); this one met events imported while the video was scanned.
+            if custody is None:
+                raise
+            raise custody_conflict(custody, exc) from exc
     finally:
         engine.dispose()
+    result, findings, summary = stored.result, stored.findings, stored.summary
     if args.json is not None:
         write_document(findings_document(result.recordings, findings, zone), args.json)
     if args.timeline is not None:
@@ -220,11 +199,19 @@ def _setup(
         raise UsageError(str(exc)) from exc
 
 
-def _scan_with_progress(files: list[Path], options: scan.ScanOptions) -> scan.ScanResult:
+def _scan_with_progress(
+    engine: Engine,
+    files: list[Path],
+    options: scan.ScanOptions,
+    custody: CustodyForm | None,
+    params: dict[str, Any],
+) -> StoredScan:
     if not sys.stderr.isatty():
-        return scan.scan_files(files, options)
+        return scan_and_store(engine, files, options, params=params, custody=custody)
     with tqdm(desc="scanning", unit="s video", unit_scale=True, file=sys.stderr) as bar:
-        return scan.scan_files(files, options, progress=bar.update)
+        return scan_and_store(
+            engine, files, options, params=params, custody=custody, progress=bar.update
+        )
 
 
 def _params(args: argparse.Namespace) -> dict[str, Any]:

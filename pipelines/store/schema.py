@@ -1,5 +1,6 @@
 """The tables: recordings, the paths they were seen at, scans, findings, count timelines,
-custody events and evidence package exports.
+custody events, evidence package exports, and the review service's users, finding reviews,
+scan jobs and audit trail.
 
 Enumerations (`FindingKind`, `Severity`, `CameraKind`, ...) are stored as their string values
 in plain string columns, not as database enums: analyses add kinds over time and a new kind
@@ -19,15 +20,18 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Double,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -268,3 +272,101 @@ class ExportRow(Base):
     out_path: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (Index("ix_exports_case", "case"),)
+
+
+class UserRow(Base):
+    """A person who may use the review service: name, role, password hash (NULL for users
+    authenticated by the reverse proxy), and the cameras they may see (empty: all)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    cameras: Mapped[list[str]] = mapped_column(json_document())
+    active: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(100))
+
+    __table_args__ = (
+        UniqueConstraint("username"),
+        CheckConstraint("role IN ('auditor', 'inspector', 'admin')", name="role"),
+    )
+
+
+class FindingReviewRow(Base):
+    """One review decision on a finding (open -> confirmed / dismissed), never changed; the
+    finding's `review_state` is the latest decision."""
+
+    __tablename__ = "finding_reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    finding_id: Mapped[str] = mapped_column(String(64))
+    analyzer_version: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["finding_id", "analyzer_version"], ["findings.id", "findings.analyzer_version"]
+        ),
+        CheckConstraint("state IN ('open', 'confirmed', 'dismissed')", name="state"),
+        Index("ix_finding_reviews_finding_id_analyzer_version", "finding_id", "analyzer_version"),
+    )
+
+
+class ScanJobRow(Base):
+    """A scan asked for through the service: the paths (under the service's media roots),
+    who asked, and how far it got. `scan_id` is the saved scan once it is done."""
+
+    __tablename__ = "scan_jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    paths: Mapped[list[str]] = mapped_column(json_document())
+    state: Mapped[str] = mapped_column(String(16))
+    submitted_by: Mapped[str] = mapped_column(String(100))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    scan_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("scans.id"))
+    recordings: Mapped[int | None] = mapped_column(Integer)
+    findings: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="state"),
+        Index("ix_scan_jobs_state", "state"),
+    )
+
+
+class AuditRow(Base):
+    """One audit record: who did what to which object, when and from where.
+
+    Append-only (database triggers refuse UPDATE and DELETE) and hash-chained: `hash` is the
+    SHA-256 of the record's content and the previous record's hash (`pipelines.store.audit`),
+    so a changed, removed or inserted record breaks the chain. `seq` is the previous record's
+    plus one and unique, so two writers racing for the same place cannot fork the chain.
+    """
+
+    __tablename__ = "audit_records"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[str] = mapped_column(Text)
+    detail: Mapped[dict[str, Any]] = mapped_column(json_document())
+    client: Mapped[str] = mapped_column(String(200))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index("ix_audit_records_object_type_object_id", "object_type", "object_id"),
+        Index("ix_audit_records_actor", "actor"),
+        Index("ix_audit_records_at", "at"),
+    )

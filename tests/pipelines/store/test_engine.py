@@ -34,6 +34,19 @@ APP_TABLES = {
     "count_timelines",
     "custody_events",
     "exports",
+    "users",
+    "finding_reviews",
+    "scan_jobs",
+    "audit_records",
+}
+SINCE_0002 = {
+    "count_timelines",
+    "custody_events",
+    "exports",
+    "users",
+    "finding_reviews",
+    "scan_jobs",
+    "audit_records",
 }
 TIMELINE_COUNTS = {"timelines_new", "timelines_known"}
 
@@ -50,7 +63,7 @@ def test_empty_database_is_migrated_to_head(db_url: str) -> None:
     engine = open_store(db_url)
     try:
         assert table_names(engine) == APP_TABLES | {"alembic_version"}
-        assert current_revision(engine) == head_revision() == "0004"
+        assert current_revision(engine) == head_revision() == "0005"
     finally:
         engine.dispose()
 
@@ -110,9 +123,7 @@ def test_0002_downgrades_to_0001_and_upgrades_over_stored_data(store: sa.Engine)
 
     downgrade(store, "0001")
     assert current_revision(store) == "0001"
-    assert table_names(store) == APP_TABLES - {"count_timelines", "custody_events", "exports"} | {
-        "alembic_version"
-    }
+    assert table_names(store) == APP_TABLES - SINCE_0002 | {"alembic_version"}
     assert scan_columns(store) & TIMELINE_COUNTS == set()
     # Dropping the timelines (and, on SQLite, rebuilding `scans`) kept everything else.
     assert [count(store, name) for name in ("scans", "recordings", "findings")] == [1, 1, 1]

@@ -1,0 +1,90 @@
+"""The review service: `create_app(settings)` builds the FastAPI app (API, review UI, docs)
+on the same store the scans write."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import sessionmaker
+
+from analyzer import ANALYZER_VERSION
+from analyzer.wallclock import time_zone
+from api import sessions
+from api.errors import install_error_handlers
+from api.jobs import ScanJobRunner, default_counting
+from api.routes import audit, auth, custody, findings, jobs, media, recordings, sites, users
+from api.settings import ServiceSettings
+from api.state import ServiceState
+from api.ui import pages
+from pipelines import scan
+from pipelines.detectors import DetectorCatalog
+from pipelines.site import Site, load_site
+from pipelines.store import open_store
+from pipelines.store.urls import vaultwatch_home
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+ROUTERS = (
+    auth.router,
+    findings.router,
+    media.router,
+    recordings.router,
+    custody.router,
+    sites.router,
+    jobs.router,
+    users.router,
+    audit.router,
+)
+
+
+def create_app(settings: ServiceSettings) -> FastAPI:
+    """The app for `settings`; opens (and migrates) the store now, so a bad URL or site file
+    fails at start, not at the first request."""
+    state = _service_state(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        state.jobs.resume()
+        try:
+            yield
+        finally:
+            state.jobs.shutdown()
+            state.engine.dispose()
+
+    app = FastAPI(
+        title="VaultWatch review service",
+        version=ANALYZER_VERSION,
+        description="Findings, footage and custody records of secret exam papers, for "
+        "inspectors. Every view of footage, download and review decision is recorded in a "
+        "hash-chained audit trail.",
+        lifespan=lifespan,
+    )
+    app.state.service = state
+    install_error_handlers(app)
+    app.add_exception_handler(pages.SignInNeeded, pages.sign_in_redirect)  # type: ignore[arg-type]
+    for router in ROUTERS:
+        app.include_router(router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+def _service_state(settings: ServiceSettings) -> ServiceState:
+    site = load_site(settings.site) if settings.site is not None else Site()
+    zone = time_zone(settings.tz if settings.tz is not None else site.timezone)
+    engine = open_store(settings.db)
+    detectors = DetectorCatalog()
+    options = scan.ScanOptions(site=site, zone=zone, counting=default_counting(site, detectors))
+    return ServiceState(
+        settings=settings,
+        engine=engine,
+        sessions=sessionmaker(engine),
+        site=site,
+        zone=zone,
+        session_key=sessions.load_or_create_key(vaultwatch_home() / "keys" / "session.key"),
+        jobs=ScanJobRunner(engine, options, workers=settings.scan_workers),
+        detectors=detectors,
+    )

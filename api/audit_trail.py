@@ -1,0 +1,62 @@
+"""What the service writes to the audit trail, and how.
+
+A view or download is recorded in its own transaction before the bytes go out (a record
+without the view is harmless; a view without its record is what the trail must prevent). A
+state change is recorded in the same transaction as the change itself.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api.state import ServiceState
+from pipelines.store.audit import AuditEntry, AuditRecord, append_audit, run_audited
+from pipelines.store.users import User
+
+
+class Action(StrEnum):
+    LOGIN = "login"
+    LOGIN_FAILED = "login.failed"
+    LOGOUT = "logout"
+    FINDING_REVIEW = "finding.review"
+    CLIP_VIEW = "clip.view"
+    CLIP_DOWNLOAD = "clip.download"
+    RECORDING_VIEW = "recording.view"
+    RECORDING_DOWNLOAD = "recording.download"
+    THUMBNAIL_VIEW = "thumbnail.view"
+    SCAN_SUBMIT = "scan.submit"
+    USER_CREATE = "user.create"
+    AUDIT_VERIFY = "audit.verify"
+
+
+def entry(
+    user: User | None,
+    client: str,
+    action: Action,
+    object_type: str,
+    object_id: str,
+    detail: dict[str, Any] | None = None,
+    *,
+    actor: str | None = None,
+) -> AuditEntry:
+    return AuditEntry(
+        actor=actor if actor is not None else (user.username if user else "anonymous"),
+        role=user.role.value if user else "",
+        action=action.value,
+        object_type=object_type,
+        object_id=object_id,
+        client=client,
+        detail=detail or {},
+    )
+
+
+def record(state: ServiceState, audit_entry: AuditEntry) -> AuditRecord:
+    """Append `audit_entry` in a transaction of its own and commit."""
+
+    def work(session: Session) -> AuditRecord:
+        return append_audit(session, audit_entry)
+
+    return run_audited(state.sessions, work)

@@ -1,0 +1,107 @@
+"""Errors as JSON with a stable code: `{"error": {"code": "...", "message": "..."}}`.
+
+Clients branch on `code`, never on the message (which may be reworded or translated).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+class ErrorCode(StrEnum):
+    UNAUTHENTICATED = "unauthenticated"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    INVALID_REQUEST = "invalid_request"
+    CONFLICT = "conflict"
+    OUTSIDE_MEDIA_ROOTS = "outside_media_roots"
+    MEDIA_UNAVAILABLE = "media_unavailable"
+    RANGE_NOT_SATISFIABLE = "range_not_satisfiable"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    NOT_ACCEPTABLE = "not_acceptable"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    INTERNAL = "internal_error"
+
+
+_BY_STATUS = {
+    401: ErrorCode.UNAUTHENTICATED,
+    403: ErrorCode.FORBIDDEN,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    406: ErrorCode.NOT_ACCEPTABLE,
+    409: ErrorCode.CONFLICT,
+    415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    416: ErrorCode.RANGE_NOT_SATISFIABLE,
+    422: ErrorCode.INVALID_REQUEST,
+}
+
+
+class ErrorDetail(BaseModel):
+    code: ErrorCode
+    message: str
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class ApiError(Exception):
+    """An error the client caused or must know about, with its HTTP status and code."""
+
+    def __init__(
+        self, status: int, code: ErrorCode, message: str, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers
+
+
+def not_found(what: str) -> ApiError:
+    return ApiError(404, ErrorCode.NOT_FOUND, f"{what} not found")
+
+
+def error_response(
+    status: int, code: ErrorCode, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = ErrorBody(error=ErrorDetail(code=code, message=message))
+    return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
+
+
+# Documented on every route, so generated clients and schema-driven tests know the shape.
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    status: {"model": ErrorBody, "description": code.value}
+    for status, code in (
+        (401, ErrorCode.UNAUTHENTICATED),
+        (403, ErrorCode.FORBIDDEN),
+        (404, ErrorCode.NOT_FOUND),
+        (422, ErrorCode.INVALID_REQUEST),
+    )
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _BY_STATUS.get(exc.status_code, ErrorCode.INVALID_REQUEST)
+        return error_response(
+            exc.status_code, code, str(exc.detail), dict(exc.headers or {}) or None
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:10]
+        )
+        return error_response(422, ErrorCode.INVALID_REQUEST, problems or "invalid request")

@@ -1,0 +1,1 @@
+"""One module per API resource; `ROUTERS` in the order the OpenAPI docs list them."""

@@ -1,0 +1,76 @@
+"""/api/auth: sign in (session cookie), sign out, who am I."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi import APIRouter, Response
+
+from api import sessions
+from api.audit_trail import Action, entry, record
+from api.deps import AuditorUser, ClientDep, MaybeUser, SessionDep, StateDep
+from api.errors import ERROR_RESPONSES, ApiError, ErrorCode
+from api.schemas.users import LoginRequest, UserPublic
+from api.settings import AuthMode
+from api.state import ServiceState
+from pipelines.store.users import User, authenticate
+
+router = APIRouter(prefix="/api/auth", tags=["auth"], responses=ERROR_RESPONSES)
+
+
+@router.post("/login", response_model=UserPublic)
+def login(
+    body: LoginRequest, response: Response, session: SessionDep, state: StateDep, client: ClientDep
+) -> UserPublic:
+    user = sign_in(state, session, body.username, body.password, client)
+    set_session_cookie(response, state, user)
+    return UserPublic.of(user)
+
+
+@router.post("/logout", status_code=204)
+def logout(user: MaybeUser, state: StateDep, client: ClientDep) -> Response:
+    response = Response(status_code=204)
+    response.delete_cookie(sessions.COOKIE_NAME, path="/")
+    if user is not None:
+        record(state, entry(user, client, Action.LOGOUT, "user", user.username))
+    return response
+
+
+@router.get("/me", response_model=UserPublic)
+def me(user: AuditorUser) -> UserPublic:
+    return UserPublic.of(user)
+
+
+def sign_in(
+    state: ServiceState, session: SessionDep, username: str, password: str, client: str
+) -> User:
+    """The user these credentials belong to; a failed attempt is audited and is a 401 that
+    does not say whether the name exists."""
+    if state.settings.auth is AuthMode.PROXY:
+        raise ApiError(409, ErrorCode.CONFLICT, "users sign in at the reverse proxy, not here")
+    user = authenticate(session, username=username, password=password)
+    if user is None:
+        record(
+            state,
+            entry(None, client, Action.LOGIN_FAILED, "user", username[:100], actor=username[:100]),
+        )
+        raise ApiError(401, ErrorCode.UNAUTHENTICATED, "wrong user name or password")
+    record(state, entry(user, client, Action.LOGIN, "user", user.username))
+    return user
+
+
+def set_session_cookie(response: Response, state: ServiceState, user: User) -> None:
+    lifetime = state.settings.session_hours * 3600
+    token = sessions.issue(
+        sessions.SessionClaim(user_id=user.id, expires=time.time() + lifetime), state.session_key
+    )
+    # SameSite=Strict: no other site can make the browser send it (the forms' CSRF guard).
+    response.set_cookie(
+        sessions.COOKIE_NAME,
+        token,
+        max_age=int(lifetime),
+        httponly=True,
+        samesite="strict",
+        secure=state.settings.secure_cookies,
+        path="/",
+    )

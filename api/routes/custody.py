@@ -1,0 +1,70 @@
+"""/api/custody: lots, each lot's legs and signed events."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from analyzer.custody import CustodyEvent
+from analyzer.legs import derive_legs
+from api.deps import AuditorUser, SessionDep, StateDep
+from api.errors import ERROR_RESPONSES, not_found
+from api.schemas.common import Moment
+from api.schemas.custody import (
+    CustodyEventPublic,
+    CustodyLegPublic,
+    LotPublic,
+    LotSummaryPublic,
+)
+from pipelines.store import load_custody_events
+
+router = APIRouter(prefix="/api/custody", tags=["custody"], responses=ERROR_RESPONSES)
+
+LotName = Annotated[str, Query(min_length=1, max_length=200)]
+
+
+@router.get("/lots", response_model=list[LotSummaryPublic])
+def list_lots(_user: AuditorUser, session: SessionDep, state: StateDep) -> list[LotSummaryPublic]:
+    by_lot: dict[str, list[CustodyEvent]] = defaultdict(list)
+    for event in load_custody_events(session):
+        if event.lot:
+            by_lot[event.lot].append(event)
+    return [
+        LotSummaryPublic(
+            lot=lot,
+            events=len(events),
+            first=Moment.of(events[0].time, state.zone),
+            last=Moment.of(events[-1].time, state.zone),
+        )
+        for lot, events in sorted(by_lot.items())
+    ]
+
+
+@router.get("/lot", response_model=LotPublic)
+def read_lot(lot: LotName, _user: AuditorUser, session: SessionDep, state: StateDep) -> LotPublic:
+    """One lot: its events and the legs (stays and moves) they make. The lot is a query
+    parameter because lot names may hold any character, slashes included."""
+    events = load_custody_events(session, lot=lot)
+    if not events:
+        raise not_found(f"lot {lot}")
+    legs = derive_legs(events).legs
+    return LotPublic(
+        lot=lot,
+        events=[CustodyEventPublic.of(e, state.zone) for e in events],
+        legs=[CustodyLegPublic.of(leg, state.zone) for leg in legs],
+    )
+
+
+@router.get("/events", response_model=list[CustodyEventPublic])
+def list_events(
+    _user: AuditorUser,
+    session: SessionDep,
+    state: StateDep,
+    lot: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+) -> list[CustodyEventPublic]:
+    return [CustodyEventPublic.of(e, state.zone) for e in load_custody_events(session, lot=lot)][
+        :limit
+    ]

@@ -1,0 +1,285 @@
+"""/api/findings/{id}/clip, /thumbnail, /detections, /counts: the footage of a finding.
+
+Clips are cut from the original by stream copy (the original's bits) and cached; with
+`boxes=true` the same span is re-encoded with people and bundles boxed (a derived picture,
+said so in the response headers and the audit record). Every view and download of a clip or
+thumbnail is audited. Media is found by the finding's id, never by a path from the client.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query
+from sqlalchemy.orm import Session
+from starlette.responses import FileResponse
+
+from analyzer import ANALYZER_VERSION
+from analyzer.recording import RecordingInfo
+from api.access import visible_finding
+from api.audit_trail import Action, entry, record
+from api.deps import AuditorUser, ClientDep, SessionDep, StateDep
+from api.errors import ERROR_RESPONSES, ApiError, ErrorCode
+from api.files import is_new_view, media_response
+from api.routes.recordings import original_path
+from api.schemas.common import Public
+from api.state import ServiceState
+from pipelines import media, review_media
+from pipelines.detectors import DetectorChoice, counting_setup
+from pipelines.review_media import ClipFile
+from pipelines.store import get_recording, load_count_timelines, load_recordings
+from pipelines.store.finding_query import StoredFinding
+from pipelines.store.users import User
+
+router = APIRouter(prefix="/api/findings", tags=["finding media"], responses=ERROR_RESPONSES)
+
+# A long finding (an hour alone in the vault) is shown from its start: the clip covers its
+# first minutes, the inspector opens the recording for the rest.
+MAX_CLIP_S = 120.0
+
+
+class CountsPublic(Public):
+    """The camera's counts around a finding, one entry per analysed frame (-1: not
+    measured)."""
+
+    camera: str
+    time: list[float]
+    persons: list[int]
+    bundles: list[int]
+
+
+def _media_responses(kind: str) -> dict[int | str, dict[str, Any]]:
+    return {
+        200: {"content": {kind: {}}, "description": "the file"},
+        206: {"content": {kind: {}}, "description": "the range asked for"},
+        409: ERROR_RESPONSES[404] | {"description": "no footage for this finding"},
+        416: ERROR_RESPONSES[404] | {"description": "range_not_satisfiable"},
+    }
+
+
+@router.get(
+    "/{finding_id}/clip", response_class=FileResponse, responses=_media_responses("video/mp4")
+)
+def finding_clip(
+    finding_id: str,
+    user: AuditorUser,
+    session: SessionDep,
+    state: StateDep,
+    client: ClientDep,
+    boxes: bool = False,
+    download: bool = False,
+    range: Annotated[str | None, Header()] = None,
+) -> FileResponse:
+    """The finding's footage: from a few seconds before it to a few seconds after (at most
+    the first two minutes of a long one)."""
+    stored = visible_finding(session, user, finding_id, None)
+    clip = finding_clip_file(state, session, user, stored, boxes=boxes)
+    if clip is None:
+        raise ApiError(409, ErrorCode.MEDIA_UNAVAILABLE, "no recording shows this finding")
+    if is_new_view(range, clip.path.stat().st_size):
+        action = Action.CLIP_DOWNLOAD if download else Action.CLIP_VIEW
+        detail = {
+            "recording": clip.recording_sha256,
+            "derived": clip.derived,
+            "made_by": clip.description,
+        }
+        record(state, entry(user, client, action, "finding", finding_id, detail))
+    return media_response(
+        clip.path,
+        range_header=range,
+        media_type="video/mp4",
+        download_name=f"{finding_id[:16]}{'-boxed' if boxes else ''}.mp4" if download else None,
+    )
+
+
+@router.get(
+    "/{finding_id}/thumbnail", response_class=FileResponse, responses=_media_responses("image/jpeg")
+)
+def finding_thumbnail(
+    finding_id: str,
+    user: AuditorUser,
+    session: SessionDep,
+    state: StateDep,
+    client: ClientDep,
+    width: Annotated[int, Query(ge=review_media.THUMBNAIL_WIDTHS[0], le=1920)] = 640,
+) -> FileResponse:
+    """The picture at the finding's representative moment (its start if it has none)."""
+    stored = visible_finding(session, user, finding_id, None)
+    recording = clip_recording(session, stored)
+    if recording is None:
+        raise ApiError(409, ErrorCode.MEDIA_UNAVAILABLE, "no recording shows this finding")
+    at = _representative(stored, recording)
+    with _media_errors():
+        path = review_media.thumbnail(
+            _served(state, recording),
+            at=at,
+            cache_dir=state.settings.cache_dir / "thumbnails",
+            width=width,
+        )
+    record(
+        state,
+        entry(
+            user,
+            client,
+            Action.THUMBNAIL_VIEW,
+            "finding",
+            finding_id,
+            {"recording": recording.sha256, "at": at},
+        ),
+    )
+    return media_response(path, range_header=None, media_type="image/jpeg")
+
+
+@router.get("/{finding_id}/detections")
+def finding_detections(
+    finding_id: str,
+    at: Annotated[float, Query(description="POSIX seconds", ge=0, le=1e11)],
+    user: AuditorUser,
+    session: SessionDep,
+    state: StateDep,
+) -> dict[str, Any]:
+    """People and bundles the camera's detectors find in the picture at `at` (boxes relative
+    to the picture), for the player's overlay."""
+    stored = visible_finding(session, user, finding_id, None)
+    recording = clip_recording(session, stored)
+    if recording is None:
+        raise ApiError(409, ErrorCode.MEDIA_UNAVAILABLE, "no recording shows this finding")
+    camera = state.site.camera(recording.camera)
+    if camera is None:
+        raise ApiError(
+            409, ErrorCode.CONFLICT, f"camera {recording.camera} is not in the site file"
+        )
+    setup = counting_setup(
+        camera, choice=DetectorChoice(), settings=state.site.counting, catalog=state.detectors
+    )
+    with _media_errors():
+        try:
+            found = review_media.detections_at(_served(state, recording), at=at, setup=setup)
+        except review_media.NotDetectableFromOnePicture as exc:
+            raise ApiError(409, ErrorCode.CONFLICT, str(exc)) from exc
+    return dict(found.to_json())
+
+
+@router.get("/{finding_id}/counts", response_model=CountsPublic)
+def finding_counts(
+    finding_id: str, user: AuditorUser, session: SessionDep, state: StateDep
+) -> CountsPublic:
+    """The camera's people and bundle counts from the clip's start to its end."""
+    stored = visible_finding(session, user, finding_id, None)
+    window = counts_window(state, stored)
+    camera = stored.finding.camera.split("+")[0]
+    times: list[float] = []
+    persons: list[int] = []
+    bundles: list[int] = []
+    for timeline in load_count_timelines(
+        session, camera=camera, analyzer_version=ANALYZER_VERSION, since=window[0], until=window[1]
+    ):
+        keep = (timeline.time >= window[0]) & (timeline.time <= window[1])
+        times += [round(float(t), 3) for t in timeline.time[keep]]
+        persons += [int(v) for v in timeline.persons[keep]]
+        bundles += [int(v) for v in timeline.bundles[keep]]
+    return CountsPublic(camera=camera, time=times, persons=persons, bundles=bundles)
+
+
+def counts_window(state: ServiceState, stored: StoredFinding) -> tuple[float, float]:
+    f = stored.finding
+    return (
+        f.start - state.settings.pre_roll_s,
+        min(f.end, f.start + MAX_CLIP_S) + state.settings.post_roll_s,
+    )
+
+
+def clip_recording(session: Session, stored: StoredFinding) -> RecordingInfo | None:
+    """The recording that shows the finding: its own, or for a finding of several
+    recordings (custody rules) the first of its cameras' recordings holding its moment."""
+    finding = stored.finding
+    if finding.recording_sha256 is not None:
+        return get_recording(session, sha256=finding.recording_sha256)
+    moment = finding.frame_time if finding.frame_time is not None else finding.start
+    for camera in finding.camera.split("+"):
+        for recording in load_recordings(session, camera=camera, ending_after=moment):
+            if recording.start <= moment < recording.decoded_to:
+                return recording
+    return None
+
+
+def finding_clip_file(
+    state: ServiceState,
+    session: Session,
+    user: User,
+    stored: StoredFinding,
+    *,
+    boxes: bool = False,
+) -> ClipFile | None:
+    """The finding's clip (cut now or from the cache), None when no recording shows it."""
+    recording = clip_recording(session, stored)
+    if recording is None or not user.may_see(recording.camera):
+        return None
+    served = _served(state, recording)
+    finding = stored.finding
+    start = max(finding.start, recording.start)
+    end = min(finding.end, start + MAX_CLIP_S, recording.decoded_to)
+    settings = state.settings
+    cache = settings.cache_dir / "clips"
+    with _media_errors():
+        if not boxes:
+            return review_media.finding_clip(
+                served,
+                start=start,
+                end=end,
+                cache_dir=cache,
+                pre_roll_s=settings.pre_roll_s,
+                post_roll_s=settings.post_roll_s,
+            )
+        camera = state.site.camera(recording.camera)
+        setup = (
+            None
+            if camera is None
+            else counting_setup(
+                camera,
+                choice=DetectorChoice(),
+                settings=state.site.counting,
+                catalog=state.detectors,
+            )
+        )
+        try:
+            detector = review_media.picture_detector(setup)
+        except review_media.NotDetectableFromOnePicture as exc:
+            raise ApiError(409, ErrorCode.CONFLICT, str(exc)) from exc
+        return review_media.boxed_clip(
+            served,
+            start=start,
+            end=end,
+            cache_dir=cache,
+            detect=detector,
+            detector_name=detector.name,
+            pre_roll_s=settings.pre_roll_s,
+            post_roll_s=settings.post_roll_s,
+        )
+
+
+def _served(state: ServiceState, recording: RecordingInfo) -> RecordingInfo:
+    """The recording with its path checked against the media roots (and resolved)."""
+    return dataclasses.replace(recording, path=str(original_path(state, recording)))
+
+
+def _representative(stored: StoredFinding, recording: RecordingInfo) -> float:
+    at = (
+        stored.finding.frame_time if stored.finding.frame_time is not None else stored.finding.start
+    )
+    return min(max(at, recording.start), recording.decoded_to - 1e-3)
+
+
+@contextmanager
+def _media_errors() -> Iterator[None]:
+    """Media failures as API errors: a time outside the recording (422); an original gone,
+    changed or undecodable (409)."""
+    try:
+        yield
+    except review_media.TimeOutsideRecording as exc:
+        raise ApiError(422, ErrorCode.INVALID_REQUEST, str(exc)) from exc
+    except media.UnreadableMedia as exc:
+        raise ApiError(409, ErrorCode.MEDIA_UNAVAILABLE, str(exc)) from exc

@@ -1,0 +1,126 @@
+"""/api/recordings: the originals, by SHA-256; streaming and download (audited)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query
+from fastapi import Path as PathParam
+from starlette.responses import FileResponse
+
+from analyzer.recording import RecordingInfo
+from api.access import visible_cameras, visible_recording
+from api.audit_trail import Action, entry, record
+from api.deps import AuditorUser, ClientDep, SessionDep, StateDep
+from api.errors import ERROR_RESPONSES, ApiError, ErrorCode
+from api.files import is_new_view, media_response
+from api.schemas.recordings import RecordingListPublic, RecordingPublic
+from api.state import ServiceState
+from pipelines.media_roots import OutsideMediaRoots, resolve_under_roots
+from pipelines.store import load_recordings
+
+router = APIRouter(prefix="/api/recordings", tags=["recordings"], responses=ERROR_RESPONSES)
+
+Sha256 = Annotated[
+    str, PathParam(pattern=r"^[0-9a-f]{64}$", description="hex SHA-256 of the original")
+]
+VIDEO_TYPES = {
+    "mp4": "video/mp4",
+    "mov": "video/quicktime",
+    "mkv": "video/x-matroska",
+    "webm": "video/webm",
+    "avi": "video/x-msvideo",
+    "ts": "video/mp2t",
+}
+
+
+@router.get("", response_model=RecordingListPublic)
+def list_recordings(
+    user: AuditorUser,
+    session: SessionDep,
+    state: StateDep,
+    camera: Annotated[str | None, Query(max_length=200)] = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> RecordingListPublic:
+    allowed = visible_cameras(user)
+    recordings = [
+        r for r in load_recordings(session, camera=camera) if allowed is None or r.camera in allowed
+    ]
+    return RecordingListPublic(
+        items=[RecordingPublic.of(r, state.zone) for r in recordings[offset : offset + limit]],
+        total=len(recordings),
+        offset=offset,
+        limit=limit,
+    )
+
+
+@router.get("/{sha256}", response_model=RecordingPublic)
+def read_recording(
+    sha256: Sha256, user: AuditorUser, session: SessionDep, state: StateDep
+) -> RecordingPublic:
+    return RecordingPublic.of(visible_recording(session, user, sha256), state.zone)
+
+
+def _video_responses() -> dict[int | str, dict[str, object]]:
+    return {
+        200: {"content": {"video/mp4": {}}, "description": "the original's bytes"},
+        206: {"content": {"video/mp4": {}}, "description": "the range asked for"},
+        416: ERROR_RESPONSES[404] | {"description": "range_not_satisfiable"},
+    }
+
+
+@router.get("/{sha256}/video", response_class=FileResponse, responses=_video_responses())
+def stream_recording(
+    sha256: Sha256,
+    user: AuditorUser,
+    session: SessionDep,
+    state: StateDep,
+    client: ClientDep,
+    range: Annotated[str | None, Header()] = None,
+) -> FileResponse:
+    """The original recording, byte for byte, with range requests (a view is audited)."""
+    recording = visible_recording(session, user, sha256)
+    path = original_path(state, recording)
+    if is_new_view(range, path.stat().st_size):
+        record(state, entry(user, client, Action.RECORDING_VIEW, "recording", sha256))
+    return media_response(path, range_header=range, media_type=video_type(path))
+
+
+@router.get("/{sha256}/download", response_class=FileResponse, responses=_video_responses())
+def download_recording(
+    sha256: Sha256,
+    user: AuditorUser,
+    session: SessionDep,
+    state: StateDep,
+    client: ClientDep,
+    range: Annotated[str | None, Header()] = None,
+) -> FileResponse:
+    """The original as a file download under its own name (audited)."""
+    recording = visible_recording(session, user, sha256)
+    path = original_path(state, recording)
+    if is_new_view(range, path.stat().st_size):
+        record(state, entry(user, client, Action.RECORDING_DOWNLOAD, "recording", sha256))
+    return media_response(
+        path, range_header=range, media_type=video_type(path), download_name=path.name
+    )
+
+
+def original_path(state: ServiceState, recording: RecordingInfo) -> Path:
+    """The recording's file, if it is (still) under the media roots: a path from the store
+    is checked like any other, so a file moved or a symlink swapped is not followed out."""
+    try:
+        return resolve_under_roots(recording.path, state.settings.media_roots)
+    except OutsideMediaRoots as exc:
+        raise ApiError(
+            403, ErrorCode.OUTSIDE_MEDIA_ROOTS, "the recording is not under the media roots"
+        ) from exc
+    except FileNotFoundError as exc:
+        raise ApiError(
+            404, ErrorCode.MEDIA_UNAVAILABLE, "the recording's file is no longer there"
+        ) from exc
+
+
+def video_type(path: Path) -> str:
+    return VIDEO_TYPES.get(path.suffix.lower().lstrip("."), "application/octet-stream")

@@ -1,0 +1,72 @@
+"""Login sessions as signed cookies: `<payload>.<HMAC-SHA256>`, no server-side state.
+
+The payload names the user by id and carries the expiry; the key lives in
+`$VAULTWATCH_HOME/keys/session.key` (made on first use, mode 0600), so sessions survive a
+restart of the service and die with the key. Ending a session early means deleting the
+cookie (logout) or deactivating the user (checked on every request).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+COOKIE_NAME = "vaultwatch_session"
+_KEY_BYTES = 32
+
+
+@dataclass(frozen=True)
+class SessionClaim:
+    user_id: int
+    expires: float
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """The signing key at `path`, made (random, 0600) if there is none yet."""
+    try:
+        key = path.read_bytes()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_bytes(_KEY_BYTES)
+        # O_EXCL: two services starting at once must not each write their own key.
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_bytes()
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(key)
+    if len(key) < _KEY_BYTES:
+        raise ValueError(f"{path}: session key shorter than {_KEY_BYTES} bytes")
+    return key
+
+
+def issue(claim: SessionClaim, key: bytes) -> str:
+    payload = _b64(json.dumps({"u": claim.user_id, "e": claim.expires}).encode())
+    return f"{payload}.{_sign(payload, key)}"
+
+
+def read(token: str, key: bytes, *, now: float) -> SessionClaim | None:
+    """The claim of a genuine, unexpired token; None for anything else."""
+    payload, _, signature = token.partition(".")
+    if not payload or not hmac.compare_digest(signature, _sign(payload, key)):
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        claim = SessionClaim(user_id=int(data["u"]), expires=float(data["e"]))
+    except (ValueError, KeyError, TypeError):
+        return None
+    return claim if claim.expires > now else None
+
+
+def _sign(payload: str, key: bytes) -> str:
+    return _b64(hmac.new(key, payload.encode("ascii"), hashlib.sha256).digest())
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")

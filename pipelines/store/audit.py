@@ -1,0 +1,244 @@
+"""The audit trail: append-only, hash-chained records of who saw, downloaded or changed what.
+
+Each record's hash is the SHA-256 of its canonical content (JSON, sorted keys, times as
+ISO-8601 UTC to the microsecond) together with the previous record's hash; the first record
+chains to 64 zeros. `verify_chain` recomputes every hash in order, so a record changed,
+removed or slipped in between (even by someone with database access who disabled the
+append-only triggers) is found, with the first broken place named. What it cannot show is a
+cut at the very end; keep the latest head (`ChainReport.head`) somewhere else, e.g. in the
+daily report, to catch that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from pipelines.store.schema import AuditRow
+
+T = TypeVar("T")
+GENESIS = "0" * 64
+# PostgreSQL: appends take a transaction-scoped advisory lock, so concurrent writers queue
+# instead of colliding on `seq`. SQLite writers are serialized by the database itself.
+_APPEND_LOCK_KEY = int.from_bytes(hashlib.sha256(b"vaultwatch.audit").digest()[:8], "big") >> 1
+_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """What to record: who (name and role), what (action on an object), from where."""
+
+    actor: str
+    role: str
+    action: str
+    object_type: str
+    object_id: str
+    client: str
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """A stored record: the entry, its place in the chain, its time and hashes."""
+
+    seq: int
+    at: datetime
+    entry: AuditEntry
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The outcome of `verify_chain`: records checked, the last hash, and the first break."""
+
+    records: int
+    head: str
+    broken_at: int | None = None
+    problem: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_at is None
+
+
+def record_hash(seq: int, at: datetime, entry: AuditEntry, prev_hash: str) -> str:
+    """The SHA-256 (hex) that chains a record to `prev_hash`."""
+    content = {
+        "seq": seq,
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor": entry.actor,
+        "role": entry.role,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "client": entry.client,
+        "detail": dict(entry.detail),
+        "prev_hash": prev_hash,
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def append_audit(session: Session, entry: AuditEntry, *, at: datetime | None = None) -> AuditRecord:
+    """Add `entry` at the end of the chain, in the caller's transaction (so the audited change
+    and its record commit together or not at all). Does not commit.
+
+    A concurrent writer that took the same place makes the commit fail with an
+    `IntegrityError`; the caller's unit of work is then retried whole (`run_audited`).
+    """
+    # JSON round trip: what is hashed is exactly what the database gives back later.
+    entry = AuditEntry(**{**entry.__dict__, "detail": json.loads(json.dumps(dict(entry.detail)))})
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _APPEND_LOCK_KEY})
+    last = session.execute(
+        select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
+    ).first()
+    seq, prev_hash = (1, GENESIS) if last is None else (last.seq + 1, last.hash)
+    # Microseconds are all the database keeps; hash what will be read back.
+    moment = (at or datetime.now(UTC)).astimezone(UTC)
+    digest = record_hash(seq, moment, entry, prev_hash)
+    session.add(
+        AuditRow(
+            seq=seq,
+            at=moment,
+            actor=entry.actor,
+            role=entry.role,
+            action=entry.action,
+            object_type=entry.object_type,
+            object_id=entry.object_id,
+            detail=dict(entry.detail),
+            client=entry.client,
+            prev_hash=prev_hash,
+            hash=digest,
+        )
+    )
+    session.flush()
+    return AuditRecord(seq=seq, at=moment, entry=entry, prev_hash=prev_hash, hash=digest)
+
+
+def run_audited(
+    session_factory: Callable[[], Session], work: Callable[[Session], T], *, attempts: int = 5
+) -> T:
+    """Run `work(session)` in a new session and commit; retry the whole unit when a
+    concurrent audit append took the same place in the chain."""
+    for attempt in range(attempts):
+        with session_factory() as session:
+            try:
+                result = work(session)
+                session.commit()
+                return result
+            except IntegrityError as exc:
+                session.rollback()
+                if "audit_records" not in str(exc) or attempt == attempts - 1:
+                    raise
+        time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def load_audit(
+    session: Session,
+    *,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    actor: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+    newest_first: bool = False,
+) -> list[AuditRecord]:
+    """Stored records matching the filters, in chain order (or newest first)."""
+    query = select(AuditRow).order_by(AuditRow.seq.desc() if newest_first else AuditRow.seq)
+    if object_type is not None:
+        query = query.where(AuditRow.object_type == object_type)
+    if object_id is not None:
+        query = query.where(AuditRow.object_id == object_id)
+    if actor is not None:
+        query = query.where(AuditRow.actor == actor)
+    query = query.offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return [audit_from_row(row) for row in session.scalars(query)]
+
+
+def count_audit(
+    session: Session,
+    *,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    actor: str | None = None,
+) -> int:
+    query = select(func.count()).select_from(AuditRow)
+    if object_type is not None:
+        query = query.where(AuditRow.object_type == object_type)
+    if object_id is not None:
+        query = query.where(AuditRow.object_id == object_id)
+    if actor is not None:
+        query = query.where(AuditRow.actor == actor)
+    return int(session.scalar(query) or 0)
+
+
+def verify_chain(session: Session) -> ChainReport:
+    """Recompute the whole chain in order; the first record out of place breaks it."""
+    expected_prev = GENESIS
+    checked = 0
+    for row in _all_rows(session):
+        record = audit_from_row(row)
+        problem = _break(record, checked + 1, expected_prev)
+        if problem is not None:
+            return ChainReport(
+                records=checked, head=expected_prev, broken_at=record.seq, problem=problem
+            )
+        expected_prev = record.hash
+        checked += 1
+    return ChainReport(records=checked, head=expected_prev)
+
+
+def _break(record: AuditRecord, expected_seq: int, expected_prev: str) -> str | None:
+    if record.seq != expected_seq:
+        return f"record {expected_seq} is missing (next stored is {record.seq})"
+    if record.prev_hash != expected_prev:
+        return f"record {record.seq} does not chain to record {record.seq - 1}"
+    if record_hash(record.seq, record.at, record.entry, record.prev_hash) != record.hash:
+        return f"record {record.seq} was altered after it was written"
+    return None
+
+
+def _all_rows(session: Session) -> Iterator[AuditRow]:
+    after = 0
+    while True:
+        rows = list(
+            session.scalars(
+                select(AuditRow).where(AuditRow.seq > after).order_by(AuditRow.seq).limit(_PAGE)
+            )
+        )
+        yield from rows
+        if len(rows) < _PAGE:
+            return
+        after = rows[-1].seq
+
+
+def audit_from_row(row: AuditRow) -> AuditRecord:
+    return AuditRecord(
+        seq=row.seq,
+        at=row.at,
+        entry=AuditEntry(
+            actor=row.actor,
+            role=row.role,
+            action=row.action,
+            object_type=row.object_type,
+            object_id=row.object_id,
+            client=row.client,
+            detail=row.detail,
+        ),
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )

@@ -1,0 +1,175 @@
+"""Users of the review service: roles, password hashes, the cameras each may see."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pipelines.store.schema import UserRow
+
+# scrypt (RFC 7914) from the standard library: memory-hard, no extra dependency. N=2^14, r=8
+# takes ~50 ms and 16 MiB a check, the cost OWASP lists as the minimum for scrypt.
+_SCRYPT_N = 2**14
+_SCRYPT_R = 8
+_SCRYPT_P = 1
+_USERNAME = re.compile(r"[A-Za-z0-9_.@-]{1,100}")
+MIN_PASSWORD_LENGTH = 8
+
+
+class Role(StrEnum):
+    """What a user may do: read (auditor), review findings (inspector), administer (admin).
+    Each role may do everything the roles before it may."""
+
+    AUDITOR = "auditor"
+    INSPECTOR = "inspector"
+    ADMIN = "admin"
+
+    def at_least(self, other: Role) -> bool:
+        return _RANK[self] >= _RANK[other]
+
+
+_RANK = {Role.AUDITOR: 0, Role.INSPECTOR: 1, Role.ADMIN: 2}
+
+
+class UserError(ValueError):
+    """A user cannot be added as asked (bad name, short password, name taken)."""
+
+
+@dataclass(frozen=True)
+class User:
+    """A stored user; `cameras` empty means every camera."""
+
+    id: int
+    username: str
+    role: Role
+    cameras: tuple[str, ...]
+    active: bool
+    created_at: datetime
+    created_by: str
+    has_password: bool
+
+    def may_see(self, camera: str) -> bool:
+        """Whether the user may see footage and findings of `camera` ("a+b": any of them)."""
+        return not self.cameras or any(c in self.cameras for c in camera.split("+"))
+
+
+def hash_password(password: str) -> str:
+    """A self-describing scrypt hash: `scrypt$N$r$p$salt$digest` (base64)."""
+    salt = secrets.token_bytes(16)
+    digest = _scrypt(password, salt, _SCRYPT_N, _SCRYPT_R, _SCRYPT_P)
+    return "$".join(
+        ["scrypt", str(_SCRYPT_N), str(_SCRYPT_R), str(_SCRYPT_P), _b64(salt), _b64(digest)]
+    )
+
+
+def password_matches(password: str, stored: str) -> bool:
+    """Whether `password` hashes to `stored` (constant-time comparison)."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        computed = _scrypt(password, _unb64(salt), int(n), int(r), int(p))
+    except ValueError:
+        return False
+    return hmac.compare_digest(computed, _unb64(digest))
+
+
+def add_user(
+    session: Session,
+    *,
+    username: str,
+    role: Role,
+    password: str | None,
+    created_by: str,
+    created_at: datetime,
+    cameras: Sequence[str] = (),
+) -> User:
+    """Store a new user; `password` None for a user the reverse proxy authenticates.
+    `UserError` for a bad name, a short password or a name taken. Does not commit."""
+    if not _USERNAME.fullmatch(username):
+        raise UserError(f"user name {username!r}: use 1-100 letters, digits and _ . @ - only")
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"password too short: at least {MIN_PASSWORD_LENGTH} characters")
+    if session.scalar(select(UserRow.id).where(UserRow.username == username)) is not None:
+        raise UserError(f"user {username!r} exists already")
+    row = UserRow(
+        username=username,
+        role=role.value,
+        password_hash=None if password is None else hash_password(password),
+        cameras=sorted(set(cameras)),
+        active=True,
+        created_at=created_at,
+        created_by=created_by,
+    )
+    session.add(row)
+    session.flush()
+    return user_from_row(row)
+
+
+def get_user(session: Session, *, username: str) -> User | None:
+    row = session.scalar(select(UserRow).where(UserRow.username == username))
+    return None if row is None else user_from_row(row)
+
+
+def get_user_by_id(session: Session, *, user_id: int) -> User | None:
+    row = session.get(UserRow, user_id)
+    return None if row is None else user_from_row(row)
+
+
+def authenticate(session: Session, *, username: str, password: str) -> User | None:
+    """The active user whose password this is, or None (unknown, inactive, wrong password).
+
+    An unknown name costs the same hash as a known one, so timing does not tell names apart.
+    """
+    row = session.scalar(select(UserRow).where(UserRow.username == username))
+    stored = row.password_hash if row is not None else None
+    if stored is None:
+        password_matches(password, _DUMMY_HASH)
+        return None
+    if not password_matches(password, stored) or row is None or not row.active:
+        return None
+    return user_from_row(row)
+
+
+def list_users(session: Session) -> list[User]:
+    return [user_from_row(r) for r in session.scalars(select(UserRow).order_by(UserRow.id))]
+
+
+def user_from_row(row: UserRow) -> User:
+    return User(
+        id=row.id,
+        username=row.username,
+        role=Role(row.role),
+        cameras=tuple(row.cameras),
+        active=row.active,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        has_password=row.password_hash is not None,
+    )
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(
+        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024, dklen=32
+    )
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+_DUMMY_HASH = hash_password(secrets.token_hex(16))
