@@ -139,9 +139,7 @@ def _filtered(query: Select[_Row], criteria: FindingFilter) -> Select[_Row]:
     if criteria.review_state is not None:
         conditions.append(FindingRow.review_state == criteria.review_state.value)
     if criteria.lot is not None:
-        events_of_lot = select(CustodyEventRow.event_id).where(
-            CustodyEventRow.lot == criteria.lot
-        )
+        events_of_lot = select(CustodyEventRow.event_id).where(CustodyEventRow.lot == criteria.lot)
         conditions.append(
             or_(
                 FindingRow.custody_leg.startswith(f"{criteria.lot}/", autoescape=True),

@@ -73,9 +73,7 @@ def sample_scan(tmp_path_factory: pytest.TempPathFactory) -> SampleScan:
         engine = open_store(f"sqlite:///{home / 'scan.db'}")
         custody = read_custody(SAMPLES / "custody" / "custody.csv", site=site, zone=zone)
         catalog = DetectorCatalog()
-        options = scan.ScanOptions(
-            site=site, zone=zone, counting=default_counting(site, catalog)
-        )
+        options = scan.ScanOptions(site=site, zone=zone, counting=default_counting(site, catalog))
         files = sorted(p for p in SAMPLES.rglob("*.mp4"))
         scan_and_store(engine, files, options, params={"command": "test"}, custody=custody)
         with Session(engine) as session:
