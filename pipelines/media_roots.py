@@ -39,14 +39,5 @@ def resolve_under_roots(path: str | Path, roots: Sequence[Path]) -> Path:
     raise OutsideMediaRoots(f"{text}: not under the service's media roots")
 
 
-def is_under_roots(path: Path, roots: Sequence[Path]) -> bool:
-    """Whether the existing file `path` resolves to a place under one of `roots`."""
-    try:
-        resolve_under_roots(path, roots)
-    except (OutsideMediaRoots, FileNotFoundError):
-        return False
-    return True
-
-
 def _within(path: Path, root: Path) -> bool:
     return path == root or root in path.parents

@@ -1,0 +1,308 @@
+"""The review UI in real headless Chromium (Debian's `chromium` and `chromedriver`): sign in,
+open a finding of the sample videos' scan, watch its clip start at the flagged second, dismiss
+it with a comment, and find the decision in the audit trail. A screenshot of the finding page
+is kept in `test-artifacts/` for the reviewer of the run.
+
+Nothing is downloaded: the driver's path is given, so selenium-manager is never asked. Without
+the browser the test is skipped, except under CI, which installs it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+import uvicorn
+from PIL import Image
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.ui import WebDriverWait
+from sqlalchemy.orm import Session
+
+from api.app import create_app
+from api.settings import ServiceSettings
+from pipelines.store import open_store
+from pipelines.store.audit import load_audit, verify_chain
+from tests.api.conftest import PASSWORD, REPO, SAMPLES, SampleScan, fill_store
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+WINDOW = (1280, 1000)
+ARTIFACTS = REPO / "test-artifacts"
+# Seeking an H.264 stream lands on a picture, and pictures are 0.1 s apart in the samples.
+SEEK_TOLERANCE_S = 0.5
+# Records, before any of the page's scripts run, what every <video> reports at each media
+# event (capture phase: media events do not bubble), so the seek is seen however early it is.
+MEDIA_EVENTS_HOOK = """
+window.__media = [];
+for (const type of ["loadedmetadata", "seeked", "playing", "error"]) {
+  document.addEventListener(type, function (event) {
+    if (!(event.target instanceof HTMLMediaElement)) { return; }
+    window.__media.push({type: type, t: event.target.currentTime, at: performance.now()});
+  }, true);
+}
+"""
+VIDEO_STATE = """
+const v = document.getElementById("player");
+return {
+  currentTime: v.currentTime, paused: v.paused, readyState: v.readyState,
+  networkState: v.networkState, duration: v.duration, seeking: v.seeking,
+  error: v.error && {code: v.error.code, message: v.error.message},
+  played: Array.from({length: v.played.length}, (_, i) => [v.played.start(i), v.played.end(i)]),
+  videoWidth: v.videoWidth, videoHeight: v.videoHeight,
+  decodedFrames: v.getVideoPlaybackQuality().totalVideoFrames,
+  events: window.__media,
+};
+"""
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RunningService:
+    url: str
+    db: str
+
+
+@pytest.fixture
+def browser_binaries() -> None:
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if missing:
+        message = f"{', '.join(missing)} missing: apt-get install chromium chromium-driver"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture
+def service(sample_scan: SampleScan, tmp_path: Path) -> Iterator[RunningService]:
+    """The review service under uvicorn on a free local port, in a thread of this process."""
+    db = f"sqlite:///{tmp_path / 'vw.db'}"
+    fill_store(db, sample_scan)
+    settings = ServiceSettings(
+        db=db, media_roots=[SAMPLES], site=SAMPLES / "site.yaml", cache_dir=tmp_path / "cache"
+    )
+    # The socket is bound here and handed over, so no other process can take the port between
+    # choosing it and serving on it.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(settings), log_level="warning", ws="none", lifespan="on", access_log=False
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started:
+            assert thread.is_alive(), "the service stopped while starting (see its log above)"
+            assert time.monotonic() < deadline, "the service did not start within 10 s"
+            time.sleep(0.02)
+        yield RunningService(url=f"http://127.0.0.1:{port}", db=db)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+        assert not thread.is_alive(), "the service did not stop within 10 s"
+
+
+@pytest.fixture
+def driver(browser_binaries: None) -> Iterator[WebDriver]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",  # the tests run as root in a container
+        "--disable-dev-shm-usage",
+        "--autoplay-policy=no-user-gesture-required",
+        f"--window-size={WINDOW[0]},{WINDOW[1]}",
+        "--force-device-scale-factor=1",
+        "--lang=zh-CN",
+    ):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    browser = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    try:
+        browser.execute_cdp_cmd(
+            "Page.addScriptToEvaluateOnNewDocument", {"source": MEDIA_EVENTS_HOOK}
+        )
+        yield browser
+    finally:
+        browser.quit()
+
+
+def wait_for(
+    driver: WebDriver, what: str, check: Callable[[WebDriver], T], timeout: float = 10
+) -> T:
+    """`check`'s first truthy result; on timeout a failure naming `what`, the page and the
+    browser's console."""
+    try:
+        return WebDriverWait(driver, timeout, poll_frequency=0.05).until(check)
+    except TimeoutException:
+        pytest.fail(f"timed out waiting for {what} on {driver.current_url}\n{console(driver)}")
+
+
+def console(driver: WebDriver) -> str:
+    lines = [f"{e['level']} {e['message']}" for e in driver.get_log("browser")]
+    return "browser console:\n" + ("\n".join(lines) or "(empty)")
+
+
+def video_state(driver: WebDriver) -> dict[str, Any]:
+    state: dict[str, Any] = driver.execute_script(VIDEO_STATE)
+    return state
+
+
+def text_of(driver: WebDriver, css: str) -> str:
+    return str(driver.find_element(By.CSS_SELECTOR, css).text)
+
+
+def test_review_a_finding_in_chromium(service: RunningService, driver: WebDriver) -> None:
+    began = time.monotonic()
+    driver.get(service.url + "/findings")
+    wait_for(driver, "the login page", lambda d: "/login" in d.current_url)
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN"
+    assert text_of(driver, "#sign-in") == "登录"
+    driver.find_element(By.ID, "username").send_keys("inspector")
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.ID, "sign-in").click()
+    wait_for(driver, "the findings list", lambda d: d.find_elements(By.CSS_SELECTOR, "#findings"))
+    assert driver.current_url == service.url + "/findings"
+
+    # The frozen stretch of vault-a: its clip shows a real picture (a black one would not show
+    # in the screenshot whether the video is drawn).
+    rows = [
+        row
+        for row in driver.find_elements(By.CSS_SELECTOR, "#findings tbody tr")
+        if row.find_elements(By.CSS_SELECTOR, 'a.finding-link[data-kind="frozen_video"]')
+        and "vault-a" in row.text
+    ]
+    assert rows, "no frozen_video finding of vault-a on the list"
+    link = rows[0].find_element(By.CSS_SELECTOR, "a.finding-link")
+    finding_id = link.get_attribute("href").rsplit("/", 1)[-1]
+    link.click()
+    video = wait_for(driver, "the player", lambda d: d.find_elements(By.ID, "player"))[0]
+    flagged = float(video.get_attribute("data-flagged"))
+    assert video.get_attribute("src") == f"{service.url}/api/findings/{finding_id}/clip"
+
+    def playing(d: WebDriver) -> dict[str, Any] | None:
+        state = video_state(d)
+        if state["error"] is not None:
+            pytest.fail(f"the video failed: {json.dumps(state)}\n{console(d)}")
+        ok = state["readyState"] >= 2 and not state["paused"] and not state["seeking"]
+        return state if ok and state["played"] else None
+
+    first = wait_for(driver, "the video to play", playing)
+    diagnosis = f"{json.dumps(first)}\n{console(driver)}"
+    assert first["videoWidth"] == 640 and first["videoHeight"] == 360, diagnosis
+    assert first["duration"] > flagged, diagnosis
+    # Right after the seek, and where playing began: the flagged second.
+    seeked = [e["t"] for e in first["events"] if e["type"] == "seeked"]
+    assert seeked, f"the page never sought: {diagnosis}"
+    assert abs(seeked[0] - flagged) <= SEEK_TOLERANCE_S, diagnosis
+    assert abs(first["played"][0][0] - flagged) <= SEEK_TOLERANCE_S, diagnosis
+    time.sleep(1.0)
+    second = video_state(driver)
+    diagnosis = f"{json.dumps(first)}\n{json.dumps(second)}\n{console(driver)}"
+    assert not second["paused"] and second["error"] is None, diagnosis
+    assert 0.5 <= second["currentTime"] - first["currentTime"] <= 2.0, diagnosis
+    assert second["decodedFrames"] > first["decodedFrames"], diagnosis
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    screenshot = ARTIFACTS / "finding-page.png"
+    assert driver.save_screenshot(str(screenshot))
+    viewport = driver.execute_script(
+        "return [window.innerWidth * devicePixelRatio, window.innerHeight * devicePixelRatio]"
+    )
+    box = driver.execute_script(
+        "const r = document.getElementById('player').getBoundingClientRect();"
+        "return [r.left, r.top, r.right, r.bottom].map(Math.round)"
+    )
+    with Image.open(screenshot) as image:
+        assert image.format == "PNG"
+        assert list(image.size) == [round(v) for v in viewport]
+        # The clip's picture is drawn, not a black or empty box.
+        picture = image.convert("L").crop(tuple(box))
+        low, high = picture.getextrema()
+        assert high - low > 50, f"the player shows a flat picture ({low}..{high}) in {screenshot}"
+
+    # Chinese by default.
+    assert text_of(driver, "#review-state") == "待审查"
+    assert "审查记录" in driver.page_source
+    comment = "画面冻结系录像机重启所致，已核实（浏览器测试）"
+    driver.find_element(By.ID, "comment").send_keys(comment)
+    driver.find_element(By.ID, "dismiss").click()
+    wait_for(
+        driver,
+        "the dismissed state",
+        lambda d: "state-dismissed" in d.find_element(By.ID, "review-state").get_attribute("class"),
+    )
+    assert driver.current_url == f"{service.url}/findings/{finding_id}"
+    assert text_of(driver, "#review-state") == "已驳回"
+    reviews = text_of(driver, "ul.reviews")
+    assert "已驳回 · inspector" in reviews and comment in reviews
+    assert not driver.find_elements(By.ID, "dismiss")  # decided: no second decision offered
+    finding_audit = text_of(driver, "#finding-audit")
+    assert "finding.review" in finding_audit and "clip.view" in finding_audit
+
+    driver.find_element(By.CSS_SELECTOR, 'nav a[href="/audit"]').click()
+    wait_for(driver, "the audit log", lambda d: d.find_elements(By.ID, "audit-log"))
+    assert text_of(driver, "h1").startswith("审计日志")
+
+    def audit_rows(d: WebDriver) -> list[tuple[str, str, str]]:
+        cells = d.execute_script(
+            "return Array.from(document.querySelectorAll('#audit-log tbody tr'),"
+            " r => Array.from(r.cells, c => c.textContent.trim()))"
+        )
+        # actor, action, object ("finding <first 16 of the id>")
+        return [(row[2], row[4], row[5]) for row in cells]
+
+    shown = audit_rows(driver)
+    about = f"finding {finding_id[:16]}"
+    assert ("inspector", "finding.review", about) in shown, shown
+    assert ("inspector", "clip.view", about) in shown, shown
+    assert ("inspector", "login", "user inspector") in shown, shown
+
+    # English at a click, and the same records.
+    driver.find_element(By.ID, "language").click()
+    wait_for(
+        driver,
+        "the English page",
+        lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en",
+    )
+    assert driver.current_url == service.url + "/audit"
+    assert text_of(driver, "h1").startswith("Audit log")
+    assert text_of(driver, "#language") == "中文"
+    assert audit_rows(driver) == shown
+
+    engine = open_store(service.db)
+    try:
+        with Session(engine) as session:
+            chain = verify_chain(session)
+            records = load_audit(session, object_type="finding", object_id=finding_id)
+    finally:
+        engine.dispose()
+    assert chain.intact, chain.problem
+    reviews_stored = [r.entry for r in records if r.entry.action == "finding.review"]
+    assert len(reviews_stored) == 1
+    assert reviews_stored[0].actor == "inspector"
+    assert reviews_stored[0].detail["from"] == "open"
+    assert reviews_stored[0].detail["to"] == "dismissed"
+    assert reviews_stored[0].detail["comment"] == comment
+    views = [r.entry for r in records if r.entry.action == "clip.view"]
+    assert views and views[0].detail["derived"] is False
+    assert time.monotonic() - began < 30

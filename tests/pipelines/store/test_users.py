@@ -1,0 +1,116 @@
+"""Users of the review service: password hashes, sign-in, names, roles."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from pipelines.store import open_store
+from pipelines.store.users import (
+    Role,
+    UserError,
+    add_user,
+    authenticate,
+    hash_password,
+    list_users,
+    password_matches,
+)
+
+NOW = datetime(2026, 11, 24, 9, tzinfo=UTC)
+
+
+def test_password_hashes_are_salted_and_check_only_the_right_password() -> None:
+    first, second = hash_password("秘密 password 1"), hash_password("秘密 password 1")
+    assert first != second and first.startswith("scrypt$")
+    assert password_matches("秘密 password 1", first)
+    assert not password_matches("秘密 password 2", first)
+    assert not password_matches("x", "not a hash")
+    assert not password_matches("x", "bcrypt$1$2$3$AAAA$AAAA")
+
+
+@pytest.fixture
+def session(db_url: str) -> Session:
+    engine = open_store(db_url)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+def test_sign_in_finds_the_user_only_with_the_right_password(session: Session) -> None:
+    add_user(
+        session,
+        username="li.wei",
+        role=Role.INSPECTOR,
+        password="long enough",
+        created_by="admin",
+        created_at=NOW,
+        cameras=["vault-b", "vault-a", "vault-a"],
+    )
+    session.commit()
+    user = authenticate(session, username="li.wei", password="long enough")
+    assert user is not None and user.role is Role.INSPECTOR
+    assert user.cameras == ("vault-a", "vault-b")
+    assert user.may_see("vault-a") and user.may_see("vault-x+vault-b") and not user.may_see("x")
+    assert authenticate(session, username="li.wei", password="long enougH") is None
+    assert authenticate(session, username="nobody", password="long enough") is None
+
+
+def test_inactive_and_proxy_users_cannot_sign_in_with_a_password(session: Session) -> None:
+    add_user(
+        session, username="proxy", role=Role.AUDITOR, password=None, created_by="a", created_at=NOW
+    )
+    add_user(
+        session,
+        username="gone",
+        role=Role.ADMIN,
+        password="long enough",
+        created_by="a",
+        created_at=NOW,
+    )
+    session.execute(sa.text("UPDATE users SET active = false WHERE username = 'gone'"))
+    session.commit()
+    assert authenticate(session, username="proxy", password="") is None
+    assert authenticate(session, username="gone", password="long enough") is None
+    assert [u.has_password for u in list_users(session)] == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "message"),
+    [
+        ("", "long enough", "user name"),
+        ("../admin", "long enough", "user name"),
+        ("ok", "short", "too short"),
+        ("taken", "long enough", "exists already"),
+    ],
+)
+def test_bad_users_are_refused_and_nothing_is_stored(
+    session: Session, username: str, password: str, message: str
+) -> None:
+    add_user(
+        session,
+        username="taken",
+        role=Role.ADMIN,
+        password="long enough",
+        created_by="a",
+        created_at=NOW,
+    )
+    session.commit()
+    with pytest.raises(UserError, match=message):
+        add_user(
+            session,
+            username=username,
+            role=Role.AUDITOR,
+            password=password,
+            created_by="a",
+            created_at=NOW,
+        )
+    session.rollback()
+    assert [u.username for u in list_users(session)] == ["taken"]
+
+
+def test_roles_are_ordered() -> None:
+    assert Role.ADMIN.at_least(Role.INSPECTOR) and Role.INSPECTOR.at_least(Role.AUDITOR)
+    assert not Role.AUDITOR.at_least(Role.INSPECTOR) and not Role.INSPECTOR.at_least(Role.ADMIN)
