@@ -63,7 +63,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.service = state
-    install_error_handlers(app)
+    install_error_handlers(app, page_error=pages.error_page)
     app.add_exception_handler(pages.SignInNeeded, pages.sign_in_redirect)  # type: ignore[arg-type]
     for router in ROUTERS:
         app.include_router(router)

@@ -5,11 +5,12 @@ Clients branch on `code`, never on the message (which may be reworded or transla
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -87,9 +88,16 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(
+    app: FastAPI, page_error: Callable[[Request, ApiError], Response] | None = None
+) -> None:
+    """JSON errors for the API; `page_error` renders an `ApiError` met by a page of the UI
+    (any path outside /api/)."""
+
     @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+    async def _api_error(request: Request, exc: ApiError) -> Response:
+        if page_error is not None and not request.url.path.startswith("/api/"):
+            return page_error(request, exc)
         return error_response(exc.status, exc.code, exc.message, exc.headers)
 
     @app.exception_handler(StarletteHTTPException)

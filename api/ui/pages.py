@@ -63,6 +63,14 @@ def sign_in_redirect(_request: Request, exc: SignInNeeded) -> Response:
     return RedirectResponse("/login?" + urlencode({"next": exc.back_to}), status_code=303)
 
 
+def error_page(request: Request, exc: ApiError) -> Response:
+    """An error met by a page, as a page (the status and message of the API's error)."""
+    state: ServiceState = request.app.state.service
+    return render(
+        request, state, None, "error.html", exc.status, status=exc.status, message=exc.message
+    )
+
+
 def _page_user(request: Request, user: User | None) -> User:
     if user is None:
         raise SignInNeeded(_here(request))
