@@ -26,6 +26,7 @@ from pipelines.evidence.contents import ExportError, ExportRequest, gather
 from pipelines.evidence.package import check_output, write_package
 from pipelines.evidence.signing import SigningKeyError, load_key, load_or_create_key
 from pipelines.evidence.verify import PackageUnusable, verify_package
+from pipelines.store.audit import AuditEntry, append_audit
 from pipelines.store.exports import ExportRecord, save_export
 
 
@@ -102,7 +103,7 @@ def run_export(args: argparse.Namespace) -> int:
                 created_at=iso(now, zone),
                 cosigner=cosigner,
             )
-            save_export(
+            export_id = save_export(
                 session,
                 ExportRecord(
                     case=request.case,
@@ -116,6 +117,31 @@ def run_export(args: argparse.Namespace) -> int:
                     created_at=datetime.fromtimestamp(now, UTC),
                     out_path=str(args.out.resolve()),
                 ),
+            )
+            # The export and its audit record commit together, or neither does.
+            append_audit(
+                session,
+                AuditEntry(
+                    actor=_os_user(),
+                    role="",
+                    action="export.create",
+                    object_type="export",
+                    object_id=str(export_id),
+                    client="command line",
+                    detail={
+                        "case": request.case,
+                        "from": iso(request.since, zone),
+                        "to": iso(request.until, zone),
+                        "lot": request.lot,
+                        "cameras": list(request.cameras),
+                        "clips": request.clips,
+                        "manifest_sha256": result.manifest_sha256,
+                        "signer": key.fingerprint,
+                        "out": str(args.out.resolve()),
+                        "audit_records_included": len(contents.audit),
+                    },
+                ),
+                at=datetime.fromtimestamp(now, UTC),
             )
             session.commit()
     except ExportError as exc:

@@ -15,6 +15,7 @@ from analyzer.recording import RecordingInfo
 from models.registry import ModelRegistry
 from pipelines.evidence.manifest import ModelRef
 from pipelines.store import load_custody_events, load_findings, load_recordings
+from pipelines.store.audit import AuditRecord, load_audit_touching
 
 
 class ExportError(ValueError):
@@ -51,6 +52,9 @@ class ExportContents:
     events: list[CustodyEvent]
     legs: list[CustodyLeg]
     models: tuple[ModelRef, ...]
+    # What people did with these items: views, downloads and reviews of the findings and
+    # recordings, records about the lot (the audit trail's own records, chain hashes kept).
+    audit: tuple[AuditRecord, ...] = ()
 
 
 def gather(session: Session, request: ExportRequest) -> ExportContents:
@@ -97,6 +101,9 @@ def gather(session: Session, request: ExportRequest) -> ExportContents:
             or f.custody_leg in leg_ids
             or (f.custody_event is None and f.custody_leg is None)
         ]
+    touched = {("finding", f.id) for f in findings} | {("recording", r.sha256) for r in recordings}
+    if request.lot is not None:
+        touched.add(("lot", request.lot))
     return ExportContents(
         request=request,
         recordings=recordings,
@@ -106,4 +113,5 @@ def gather(session: Session, request: ExportRequest) -> ExportContents:
         models=tuple(
             ModelRef(m.name, m.sha256, m.builtin) for m in ModelRegistry.from_env().list_models()
         ),
+        audit=tuple(load_audit_touching(session, touched)),
     )

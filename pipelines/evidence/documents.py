@@ -88,6 +88,33 @@ def legs_json(contents: ExportContents) -> bytes:
     )
 
 
+def audit_json(contents: ExportContents) -> bytes:
+    """The audit records touching the package's findings, recordings and lot, as stored:
+    each with its place in the chain and its hash (see `pipelines.store.audit`)."""
+    return json_bytes(
+        {
+            "hash": "sha256 of the canonical JSON of seq, at, actor, role, action, object_type, "
+            "object_id, client, detail and prev_hash (sorted keys, no spaces, UTF-8)",
+            "records": [
+                {
+                    "seq": r.seq,
+                    "at": r.at.isoformat(timespec="microseconds"),
+                    "actor": r.entry.actor,
+                    "role": r.entry.role,
+                    "action": r.entry.action,
+                    "object_type": r.entry.object_type,
+                    "object_id": r.entry.object_id,
+                    "client": r.entry.client,
+                    "detail": dict(r.entry.detail),
+                    "prev_hash": r.prev_hash,
+                    "hash": r.hash,
+                }
+                for r in contents.audit
+            ],
+        }
+    )
+
+
 def versions_json(contents: ExportContents, product_version: str, analyzer_version: str) -> bytes:
     return json_bytes(
         {
@@ -183,6 +210,23 @@ def report_html(contents: ExportContents, package_paths: dict[str, str]) -> byte
                 for leg in contents.legs
             ],
         ),
+        f"<h2>Audit records ({len(contents.audit)})</h2>",
+        _table(
+            ["#", "time", "who", "role", "action", "object", "from", "hash"],
+            [
+                [
+                    r.seq,
+                    iso(r.at.timestamp(), zone),
+                    r.entry.actor,
+                    r.entry.role,
+                    r.entry.action,
+                    f"{r.entry.object_type} {r.entry.object_id}",
+                    r.entry.client,
+                    r.hash[:16],
+                ]  # fmt: skip
+                for r in contents.audit
+            ],
+        ),
     ]
     style = (
         "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}"
@@ -216,6 +260,8 @@ Contents
     recordings.json    where each original was scanned, its SHA-256 and camera
     findings/          findings of the period (JSON and CSV)
     custody/           custody events and legs of the period
+    audit/records.json who viewed, downloaded or reviewed these findings and recordings:
+                       the product's hash-chained audit records, each with its hash
     versions.json      analyzer version, models and their SHA-256
     report.html        the readable report (report.pdf: the same in Chinese)
 

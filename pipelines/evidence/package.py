@@ -172,6 +172,7 @@ def _fill(staging: Path, contents: ExportContents, *, key: SigningKey, created_a
     add("findings/findings.csv", documents.findings_csv(contents))
     add("custody/events.json", documents.events_json(contents))
     add("custody/legs.json", documents.legs_json(contents))
+    add("audit/records.json", documents.audit_json(contents))
     add("versions.json", documents.versions_json(contents, product_version(), ANALYZER_VERSION))
     add("report.html", documents.report_html(contents, package_paths))
     if cjk_font_available():

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -167,6 +167,22 @@ def load_audit(
     if limit is not None:
         query = query.limit(limit)
     return [audit_from_row(row) for row in session.scalars(query)]
+
+
+def load_audit_touching(
+    session: Session, objects: Collection[tuple[str, str]]
+) -> list[AuditRecord]:
+    """Records about any of `objects` ((object_type, object_id) pairs), in chain order."""
+    ids = sorted({object_id for _, object_id in objects})
+    wanted = set(objects)
+    found: dict[int, AuditRecord] = {}
+    # IN lists in chunks: every backend caps the bound parameters of one statement.
+    for first in range(0, len(ids), 500):
+        query = select(AuditRow).where(AuditRow.object_id.in_(ids[first : first + 500]))
+        for row in session.scalars(query):
+            if (row.object_type, row.object_id) in wanted:
+                found[row.seq] = audit_from_row(row)
+    return [found[seq] for seq in sorted(found)]
 
 
 def count_audit(

@@ -28,23 +28,23 @@ class ExportRecord:
     out_path: str
 
 
-def save_export(session: Session, record: ExportRecord) -> None:
-    """Add the record. Does not commit."""
-    session.add(
-        ExportRow(
-            case=record.case,
-            since_s=record.since,
-            until_s=record.until,
-            lot=record.lot,
-            cameras=list(record.cameras),
-            manifest_sha256=record.manifest_sha256,
-            signer_fingerprint=record.signer_fingerprint,
-            created_by=record.created_by,
-            created_at=record.created_at,
-            out_path=record.out_path,
-        )
+def save_export(session: Session, record: ExportRecord) -> int:
+    """Add the record; returns its id. Does not commit."""
+    row = ExportRow(
+        case=record.case,
+        since_s=record.since,
+        until_s=record.until,
+        lot=record.lot,
+        cameras=list(record.cameras),
+        manifest_sha256=record.manifest_sha256,
+        signer_fingerprint=record.signer_fingerprint,
+        created_by=record.created_by,
+        created_at=record.created_at,
+        out_path=record.out_path,
     )
+    session.add(row)
     session.flush()
+    return row.id
 
 
 def load_exports(session: Session, *, case: str | None = None) -> list[ExportRecord]:

@@ -254,7 +254,7 @@ class CustodyEventRow(Base):
 class ExportRow(Base):
     """One evidence package written (`vaultwatch export`): what was exported, the SHA-256 of
     its signed manifest, who signed it (key fingerprint), the OS user and when. Rows are only
-    ever added; the audit trail of a later issue will chain them."""
+    ever added; each has its `export.create` record in the audit trail."""
 
     __tablename__ = "exports"
 
