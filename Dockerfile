@@ -7,8 +7,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     VAULTWATCH_HOME=/var/lib/vaultwatch
 
 # ffmpeg: stream-copy clips for review and evidence; PyAV brings its own libraries for decoding.
+# fonts-wqy-zenhei: the Chinese evidence report (report.pdf).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ffmpeg \
+    && apt-get install -y --no-install-recommends ffmpeg fonts-wqy-zenhei \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /opt/vaultwatch
@@ -24,5 +25,8 @@ RUN useradd --system --home-dir /var/lib/vaultwatch --create-home vaultwatch
 USER vaultwatch
 VOLUME ["/var/lib/vaultwatch"]
 
+# The review service: `docker run -p 8000:8000 -v /data/nvr:/media:ro IMAGE serve --host 0.0.0.0
+# --media-root /media --site /media/site.yaml` (first user: `IMAGE users add NAME --role admin`).
+EXPOSE 8000
 ENTRYPOINT ["vaultwatch"]
 CMD ["scan", "sample_videos", "--site", "sample_videos/site.yaml"]
