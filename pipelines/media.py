@@ -511,8 +511,14 @@ def remux_clip(source: Path, target: Path, start_s: float, end_s: float) -> tupl
                     first = moment
                 if moment > end_s:
                     break
-                # The clip's timestamps start at zero; their spacing stays the original's.
-                shift = packet.dts if shift is None else shift
+                if shift is not None and packet.pts < shift:
+                    # A leading picture of an open GOP: it needs the GOP before, not copied.
+                    continue
+                # The opening keyframe is shown at the clip's zero and the spacing stays the
+                # original's. Its presentation time, not its decoding time: with B-frames the
+                # keyframe is decoded before it is shown, and shifting by the decoding time
+                # would leave an empty start that players show as the clip's first moments.
+                shift = packet.pts if shift is None else shift
                 packet.pts -= shift
                 packet.dts -= shift
                 packet.stream = copied

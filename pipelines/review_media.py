@@ -95,7 +95,8 @@ def finding_clip(
     """
     source = _original(recording)
     first, last = _span(recording, start, end, pre_roll_s, post_roll_s)
-    name = f"{recording.sha256}_{_ms(first)}-{_ms(last)}ms.copy"
+    # "copy2": clips cut before the keyframe was put at zero started 2 frames late (B-frames).
+    name = f"{recording.sha256}_{_ms(first)}-{_ms(last)}ms.copy2"
     path, copied = _cached_clip(
         cache_dir, name, lambda target: media.remux_clip(source, target, first, last)
     )

@@ -230,7 +230,7 @@ def test_a_clip_is_written_under_a_temporary_name_and_appears_only_when_whole(
     original, cache, monkeypatch
 ):
     real = media.remux_clip
-    final = cache / f"{original.sha256}_1000-4000ms.copy.mp4"
+    final = cache / f"{original.sha256}_1000-4000ms.copy2.mp4"
 
     def failing(source: Path, target: Path, start: float, end: float) -> tuple[float, float]:
         assert target.parent == cache and target != final and not final.exists()

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipelines.store import open_store
+from pipelines.store import current_revision, downgrade, open_store, upgrade
 from pipelines.store.audit import (
     GENESIS,
     AuditEntry,
@@ -160,3 +160,17 @@ def test_a_failed_unit_of_work_leaves_no_record(store: sa.Engine) -> None:
         run_audited(factory, work)
     with Session(store) as session:
         assert verify_chain(session).records == 0
+
+
+def test_0005_downgrades_to_0004_and_upgrades_again(store: sa.Engine) -> None:
+    append(store, entry(1))
+    downgrade(store, "0004")
+    tables = set(sa.inspect(store).get_table_names())
+    assert not tables & {"users", "audit_records", "finding_reviews", "scan_jobs"}
+    upgrade(store)
+    assert current_revision(store) == "0005"
+    append(store, entry(2))
+    with Session(store) as session:
+        assert verify_chain(session).records == 1  # a new chain; the dropped one is gone
+    with pytest.raises(DBAPIError, match="append-only"), store.begin() as connection:
+        connection.execute(sa.text("DELETE FROM audit_records"))
