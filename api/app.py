@@ -15,13 +15,13 @@ from analyzer import ANALYZER_VERSION
 from analyzer.wallclock import time_zone
 from api import sessions
 from api.errors import install_error_handlers
-from api.jobs import ScanJobRunner, default_counting
+from api.jobs import ScanJobRunner
 from api.routes import audit, auth, custody, findings, jobs, media, recordings, sites, users
 from api.settings import ServiceSettings
 from api.state import ServiceState
 from api.ui import pages
 from pipelines import scan
-from pipelines.detectors import DetectorCatalog
+from pipelines.detectors import DetectorCatalog, site_counting
 from pipelines.site import Site, load_site
 from pipelines.store import open_store
 from pipelines.store.urls import vaultwatch_home
@@ -77,7 +77,7 @@ def _service_state(settings: ServiceSettings) -> ServiceState:
     zone = time_zone(settings.tz if settings.tz is not None else site.timezone)
     engine = open_store(settings.db)
     detectors = DetectorCatalog()
-    options = scan.ScanOptions(site=site, zone=zone, counting=default_counting(site, detectors))
+    options = scan.ScanOptions(site=site, zone=zone, counting=site_counting(site, detectors))
     return ServiceState(
         settings=settings,
         engine=engine,

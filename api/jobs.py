@@ -8,7 +8,6 @@ stopped one left (`requeue_interrupted`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,10 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from pipelines import ingest, scan
-from pipelines.counting import CountingSetup
-from pipelines.detectors import DetectorCatalog, DetectorChoice, counting_setup
 from pipelines.scan_and_store import scan_and_store
-from pipelines.site import Camera, Site
 from pipelines.store.scan_jobs import (
     claim_job,
     fail_job,
@@ -95,18 +91,6 @@ class ScanJobRunner:
                 findings=len(stored.findings),
             )
             session.commit()
-
-
-def default_counting(
-    site: Site, catalog: DetectorCatalog
-) -> Callable[[Camera], CountingSetup | None]:
-    """Each camera's counting setup from the site file, with the default models."""
-    settings = site.counting
-
-    def setup_for(camera: Camera) -> CountingSetup | None:
-        return counting_setup(camera, choice=DetectorChoice(), settings=settings, catalog=catalog)
-
-    return setup_for
 
 
 def _job_paths(session: Session, job_id: int) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ back to the low-confidence motion detector and handheld recorders count no peopl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from analyzer.counting import Zone
@@ -18,7 +19,7 @@ from models.detector import Detector
 from models.errors import ModelError
 from models.registry import ModelRegistry
 from pipelines.counting import CountingSetup
-from pipelines.site import Camera, CountingSettings
+from pipelines.site import Camera, CountingSettings, Site
 
 NO_MODEL = "none"
 # Weak boxes are kept for the tracker to continue tracks with; whether a box counts is decided
@@ -105,3 +106,15 @@ def counting_setup(
         keep_alive_s=settings.keep_alive_s,
         empty_keep_alive_s=settings.empty_keep_alive_s,
     )
+
+
+def site_counting(site: Site, catalog: DetectorCatalog) -> Callable[[Camera], CountingSetup | None]:
+    """Each camera's counting setup from the site file with the default models (what the
+    review service's scan jobs and nightly runs use; `vaultwatch scan` adds its options)."""
+
+    def setup_for(camera: Camera) -> CountingSetup | None:
+        return counting_setup(
+            camera, choice=DetectorChoice(), settings=site.counting, catalog=catalog
+        )
+
+    return setup_for

@@ -420,7 +420,7 @@ def scan_files(
             )
         except media.UnreadableMedia as exc:
             log.warning("unreadable recording (%d/%d): %s", index, len(files), exc)
-            result.findings.append(_unreadable(path, camera, sha256, str(exc), options))
+            result.findings.append(unreadable_finding(path, camera, sha256, str(exc), options))
             continue
         log.info(
             "scanned %s (%d/%d): %.1f s of video, %d findings",
@@ -444,9 +444,10 @@ def scan_files(
     return result
 
 
-def _unreadable(
+def unreadable_finding(
     path: Path, camera: Camera, sha256: str, reason: str, options: ScanOptions
 ) -> Finding:
+    """The `unreadable_recording` finding of a file no decoder could read."""
     # The file's time span is unknown; its name may still say when it began.
     at = start_from_file_name(path.name, options.zone)
     if at is None:

@@ -276,6 +276,22 @@ class Site(StrictModel):
     thresholds: Thresholds = Thresholds()
     counting: CountingSettings = CountingSettings()
     sessions: list[Session] = []
+    media_roots: list[Path] = Field(
+        [],
+        description="Folders `vaultwatch nightly` scans for new or changed recordings (NVR "
+        "export shares, collected phone clips). Relative to the site file's folder.",
+    )
+
+    @field_validator("media_roots")
+    @classmethod
+    def _media_roots_exist(cls, value: list[Path], info: ValidationInfo) -> list[Path]:
+        folder = (info.context or {}).get(SITE_FOLDER)
+        roots = [Path(folder) / p if folder is not None and not p.is_absolute() else p
+                 for p in value]  # fmt: skip
+        missing = [str(p) for p in roots if not p.is_dir()]
+        if missing:
+            raise ValueError(f"media roots are not folders: {', '.join(missing)}")
+        return roots
 
     @model_validator(mode="after")
     def _references(self) -> Site:

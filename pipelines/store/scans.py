@@ -43,8 +43,32 @@ def save_scan_results(
     started_at: float | None = None,
     count_timelines: Sequence[CountTimeline] = (),
 ) -> ScanSummary:
-    """Record a scan and store its recordings, findings and count timelines idempotently,
-    then commit.
+    """`add_scan_results`, then commit."""
+    summary = add_scan_results(
+        session,
+        recordings=recordings,
+        findings=findings,
+        analyzer_version=analyzer_version,
+        params=params,
+        started_at=started_at,
+        count_timelines=count_timelines,
+    )
+    session.commit()
+    return summary
+
+
+def add_scan_results(
+    session: Session,
+    *,
+    recordings: Sequence[RecordingInfo],
+    findings: Sequence[Finding],
+    analyzer_version: str,
+    params: Mapping[str, Any],
+    started_at: float | None = None,
+    count_timelines: Sequence[CountTimeline] = (),
+) -> ScanSummary:
+    """Record a scan and store its recordings, findings and count timelines idempotently, in
+    the caller's transaction (not committed: other rows may have to commit with them).
 
     A recording is known by its sha256, a finding by (id, analyzer_version), a count timeline
     by (recording_sha256, analyzer_version, counted_with); known ones are counted, not
@@ -107,5 +131,4 @@ def save_scan_results(
         timelines_new=added_timelines.new,
         timelines_known=added_timelines.known,
     )
-    session.commit()
     return summary

@@ -1,6 +1,6 @@
 """The tables: recordings, the paths they were seen at, scans, findings, count timelines,
 custody events, evidence package exports, and the review service's users, finding reviews,
-scan jobs and audit trail.
+scan jobs and audit trail, and the nightly runs' file inventory and per-recording analyses.
 
 Enumerations (`FindingKind`, `Severity`, `CameraKind`, ...) are stored as their string values
 in plain string columns, not as database enums: analyses add kinds over time and a new kind
@@ -370,3 +370,73 @@ class AuditRow(Base):
         Index("ix_audit_records_actor", "actor"),
         Index("ix_audit_records_at", "at"),
     )
+
+
+class MediaFileRow(Base):
+    """A video file seen on a media root by a nightly run: path, size and modification time
+    as last seen, and the SHA-256 of its bytes then (hashed again only when size or time
+    change)."""
+
+    __tablename__ = "media_files"
+
+    path: Mapped[str] = mapped_column(Text, primary_key=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    mtime_ns: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_media_files_sha256", "sha256"),)
+
+
+class RecordingAnalysisRow(Base):
+    """One recording analysed by a nightly task, as one analyzer version with one camera
+    setup: its own findings (not yet linked to custody), kept until the run's last step
+    turns them, with the gaps between files and the custody rules, into stored findings.
+
+    The key is what makes the work idempotent: a task delivered twice, or run again after a
+    crash, finds its row and does nothing. The row, the recording and its count timeline are
+    written in one transaction, so a half-done analysis is never visible.
+    """
+
+    __tablename__ = "recording_analyses"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    analyzer_version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # hex SHA-256 of the camera's settings (camera, thresholds, counting) as JSON.
+    settings_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    path: Mapped[str] = mapped_column(Text)
+    camera: Mapped[str] = mapped_column(String(200))
+    # The findings of the recording alone, as `pipelines.store.findings.finding_values`-like
+    # objects (see `pipelines.nightly.staging`).
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(json_document())
+    unreadable: Mapped[bool] = mapped_column(Boolean)
+    run_id: Mapped[int] = mapped_column(Integer)
+    analysed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set by the run's last step in the transaction that stores the findings.
+    finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        Index("ix_recording_analyses_run_id", "run_id"),
+        Index("ix_recording_analyses_finalized_at", "finalized_at"),
+    )
+
+
+class NightlyRunRow(Base):
+    """One nightly run: when, how, how far (analyses done are counted from
+    `recording_analyses`, so a task run twice is counted once)."""
+
+    __tablename__ = "nightly_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    backend: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    files_seen: Mapped[int] = mapped_column(Integer)
+    files_hashed: Mapped[int] = mapped_column(Integer)
+    units_total: Mapped[int] = mapped_column(Integer)
+    findings_new: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (CheckConstraint("state IN ('running', 'done', 'failed')", name="state"),)

@@ -21,11 +21,10 @@ from analyzer.findings import Finding
 from analyzer.recording import RecordingInfo
 from analyzer.wallclock import time_zone
 from api.app import create_app
-from api.jobs import default_counting
 from api.settings import ServiceSettings
 from pipelines import scan
 from pipelines.cli.custody import read_custody
-from pipelines.detectors import DetectorCatalog
+from pipelines.detectors import DetectorCatalog, site_counting
 from pipelines.scan_and_store import scan_and_store
 from pipelines.site import load_site
 from pipelines.store import (
@@ -73,7 +72,7 @@ def sample_scan(tmp_path_factory: pytest.TempPathFactory) -> SampleScan:
         engine = open_store(f"sqlite:///{home / 'scan.db'}")
         custody = read_custody(SAMPLES / "custody" / "custody.csv", site=site, zone=zone)
         catalog = DetectorCatalog()
-        options = scan.ScanOptions(site=site, zone=zone, counting=default_counting(site, catalog))
+        options = scan.ScanOptions(site=site, zone=zone, counting=site_counting(site, catalog))
         files = sorted(p for p in SAMPLES.rglob("*.mp4"))
         scan_and_store(engine, files, options, params={"command": "test"}, custody=custody)
         with Session(engine) as session:

@@ -167,7 +167,7 @@ def test_0005_downgrades_to_0004_and_upgrades_again(store: sa.Engine) -> None:
     downgrade(store, "0004")
     tables = set(sa.inspect(store).get_table_names())
     assert not tables & {"users", "audit_records", "finding_reviews", "scan_jobs"}
-    upgrade(store)
+    upgrade(store, "0005")
     assert current_revision(store) == "0005"
     append(store, entry(2))
     with Session(store) as session:

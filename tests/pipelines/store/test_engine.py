@@ -38,6 +38,9 @@ APP_TABLES = {
     "finding_reviews",
     "scan_jobs",
     "audit_records",
+    "media_files",
+    "recording_analyses",
+    "nightly_runs",
 }
 SINCE_0002 = {
     "count_timelines",
@@ -47,6 +50,9 @@ SINCE_0002 = {
     "finding_reviews",
     "scan_jobs",
     "audit_records",
+    "media_files",
+    "recording_analyses",
+    "nightly_runs",
 }
 TIMELINE_COUNTS = {"timelines_new", "timelines_known"}
 
@@ -63,7 +69,7 @@ def test_empty_database_is_migrated_to_head(db_url: str) -> None:
     engine = open_store(db_url)
     try:
         assert table_names(engine) == APP_TABLES | {"alembic_version"}
-        assert current_revision(engine) == head_revision() == "0005"
+        assert current_revision(engine) == head_revision() == "0006"
     finally:
         engine.dispose()
 

@@ -1,0 +1,86 @@
+"""The run's last step: the analyses not yet turned into findings become findings, with the
+gaps between each camera's files and the custody rules, exactly as `vaultwatch scan` makes
+them, stored in one transaction with the mark that they are done."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from analyzer import ANALYZER_VERSION, continuity
+from analyzer.findings import Finding
+from pipelines.custody_check import check_against_custody
+from pipelines.frames import attach_frames
+from pipelines.nightly.staging import finding_from_json
+from pipelines.site import Site
+from pipelines.store import get_recording, load_recordings
+from pipelines.store.nightly import mark_finalized, unfinalized
+from pipelines.store.scans import add_scan_results
+
+
+@dataclass(frozen=True)
+class Finalized:
+    """What the step stored: analyses taken in, findings new and already known, and the
+    days (site calendar, ISO dates) their recordings touch, for the reports."""
+
+    analyses: int
+    findings_new: int
+    findings_known: int
+    days: tuple[str, ...]
+
+
+def finalize(
+    engine: Engine, *, site: Site, zone: tzinfo, run_id: int, frames_dir: Path
+) -> Finalized:
+    with Session(engine) as session:
+        staged = unfinalized(session, analyzer_version=ANALYZER_VERSION)
+        if not staged:
+            return Finalized(0, 0, 0, ())
+        own = [finding_from_json(d) for analysis in staged for d in analysis.findings]
+        recordings = [
+            recording
+            for analysis in staged
+            if not analysis.unreadable
+            and (recording := get_recording(session, sha256=analysis.key.sha256)) is not None
+        ]
+        # A gap may lie between last night's last file and tonight's first: each camera's
+        # stored recordings are compared, not only tonight's (the ids of gaps found before
+        # are the same, and stored once).
+        gaps: list[Finding] = []
+        for camera in sorted({analysis.camera for analysis in staged}):
+            gaps += continuity.segment_gaps(
+                load_recordings(session, camera=camera), site.thresholds.continuity
+            )
+        check = check_against_custody(
+            session,
+            site=site,
+            zone=zone,
+            analyzer_version=ANALYZER_VERSION,
+            recordings=recordings,
+            findings=[*own, *gaps],
+        )
+        findings = sorted(
+            attach_frames([*check.linked, *check.rule_findings], check.recordings, frames_dir),
+            key=lambda f: (f.start, f.camera, f.kind.value),
+        )
+        summary = add_scan_results(
+            session,
+            recordings=[],
+            findings=findings,
+            analyzer_version=ANALYZER_VERSION,
+            params={"command": "nightly finalize", "run": run_id},
+        )
+        mark_finalized(session, [analysis.key for analysis in staged], at=datetime.now(UTC))
+        session.commit()
+    days = sorted(
+        {
+            datetime.fromtimestamp(moment, zone).date().isoformat()
+            for r in recordings
+            for moment in (r.start, r.end)
+        }
+    )
+    return Finalized(len(staged), summary.findings_new, summary.findings_known, tuple(days))

@@ -1,0 +1,177 @@
+"""A nightly run from start to end: lock, inventory, units, execution, finalize, reports."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from pipelines import scan
+from pipelines.nightly.context import RunConfig, close_worker_contexts, worker_context
+from pipelines.nightly.executors import Executor, UnitFailure
+from pipelines.nightly.finalize import Finalized, finalize
+from pipelines.nightly.inventory import Inventory, take_inventory
+from pipelines.nightly.lock import run_lock
+from pipelines.nightly.units import AnalysisUnit, settings_sha256
+from pipelines.scan_and_store import frames_dir
+from pipelines.store.nightly import analysed, start_run, update_run
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+"""Receives (units done, units in all)."""
+
+
+class NightlyError(ValueError):
+    """The run cannot start as configured (no media roots): one line."""
+
+
+@dataclass(frozen=True)
+class NightlyOutcome:
+    run_id: int
+    files_seen: int
+    files_hashed: int
+    units: int
+    failures: list[UnitFailure]
+    finalized: Finalized
+    reports: list[Path] = field(default_factory=list)
+
+
+def plan_units(inventory: Inventory, options: scan.ScanOptions, run_id: int) -> list[AnalysisUnit]:
+    """One unit per distinct (recording, camera settings) found, in path order; the same
+    bytes under two paths are analysed once."""
+    cameras = {f.path: scan.camera_for(Path(f.path), options) for f in inventory.files}
+    files_of: dict[str, list[str]] = defaultdict(list)
+    for f in inventory.files:
+        files_of[cameras[f.path].id].append(f.path)
+    units: dict[tuple[str, str], AnalysisUnit] = {}
+    for f in inventory.files:
+        camera = cameras[f.path]
+        settings = settings_sha256(camera, options.site)
+        units.setdefault(
+            (f.sha256, settings),
+            AnalysisUnit(
+                path=f.path,
+                sha256=f.sha256,
+                camera=camera.id,
+                settings_sha256=settings,
+                camera_files=tuple(files_of[camera.id]),
+                run_id=run_id,
+            ),
+        )
+    return list(units.values())
+
+
+def run_nightly(
+    config: RunConfig,
+    executor: Executor,
+    *,
+    reports_dir: Path | None = None,
+    write_reports: Callable[[Sequence[date], Path], list[Path]] | None = None,
+    progress: Progress | None = None,
+) -> NightlyOutcome:
+    """Scan the site's media roots for new or changed recordings, analyse them with
+    `executor`, store their findings, and write the reports of the days they touch into
+    `reports_dir` (with `write_reports`). Raises `RunLocked` when another run is going."""
+    try:
+        return _run(config, executor, reports_dir, write_reports, progress)
+    finally:
+        close_worker_contexts()
+
+
+def _run(
+    config: RunConfig,
+    executor: Executor,
+    reports_dir: Path | None,
+    write_reports: Callable[[Sequence[date], Path], list[Path]] | None,
+    progress: Progress | None,
+) -> NightlyOutcome:
+    context = worker_context(config)
+    site, engine = context.site, context.engine
+    if not site.media_roots:
+        raise NightlyError(f"{config.site_path} names no media_roots to scan")
+    with run_lock(engine):
+        with Session(engine) as session:
+            run_id = start_run(session, backend=executor.name, at=datetime.now(UTC))
+            session.commit()
+            try:
+                inventory = take_inventory(session, site.media_roots, at=datetime.now(UTC))
+                planned = plan_units(inventory, context.options, run_id)
+                stored = analysed(session, [u.key for u in planned])
+                units = [u for u in planned if u.key not in stored]
+                update_run(
+                    session,
+                    run_id,
+                    files_seen=len(inventory.files),
+                    files_hashed=inventory.hashed,
+                    units_total=len(units),
+                )
+                session.commit()
+            except BaseException as exc:
+                _failed(session, run_id, exc)
+                raise
+        log.info(
+            "nightly run %d: %d files, %d hashed, %d to analyse (%d analysed before)",
+            run_id, len(inventory.files), inventory.hashed, len(units), len(planned) - len(units),
+        )  # fmt: skip
+        count = 0
+
+        def one_done() -> None:
+            nonlocal count
+            count += 1
+            if progress is not None:
+                progress(count, len(units))
+
+        try:
+            failures = executor.run(units, config, one_done)
+            for failure in failures:
+                log.warning("not analysed: %s: %s", failure.unit.path, failure.reason)
+            finalized = finalize(
+                engine, site=site, zone=context.options.zone, run_id=run_id,
+                frames_dir=frames_dir(),
+            )  # fmt: skip
+            reports: list[Path] = []
+            if reports_dir is not None and write_reports is not None and finalized.days:
+                reports = write_reports(
+                    [date.fromisoformat(d) for d in finalized.days], reports_dir
+                )
+        except BaseException as exc:
+            with Session(engine) as session:
+                _failed(session, run_id, exc)
+            raise
+        with Session(engine) as session:
+            update_run(
+                session,
+                run_id,
+                state="done",
+                finished_at=datetime.now(UTC),
+                findings_new=finalized.findings_new,
+                error=None if not failures else f"{len(failures)} unit(s) failed",
+            )
+            session.commit()
+    return NightlyOutcome(
+        run_id=run_id,
+        files_seen=len(inventory.files),
+        files_hashed=inventory.hashed,
+        units=len(units),
+        failures=failures,
+        finalized=finalized,
+        reports=reports,
+    )
+
+
+def _failed(session: Session, run_id: int, exc: BaseException) -> None:
+    session.rollback()
+    update_run(
+        session,
+        run_id,
+        state="failed",
+        finished_at=datetime.now(UTC),
+        error=f"{type(exc).__name__}: {exc}".splitlines()[0][:500],
+    )
+    session.commit()

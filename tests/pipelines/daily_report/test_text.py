@@ -1,0 +1,66 @@
+"""What the writers print: times in the site's zone, form cells."""
+
+from __future__ import annotations
+
+from analyzer.intervals import Span
+from pipelines.daily_report.coverage import coverage
+from pipelines.daily_report.form import CameraShortfall, CheckStatus, FormRow
+from pipelines.daily_report.periods import blocks_of_day
+from pipelines.daily_report.text import row_text, span_text, zone_note
+from pipelines.daily_report.views import Viewing
+from pipelines.store.schema import ReviewState
+from tests.pipelines.daily_report.helpers import DAY1, DAY2, SITE, ZONE, at, finding, stored
+
+
+def test_span_text() -> None:
+    assert span_text(Span(at(DAY1, "09:00"), at(DAY1, "09:10:30")), ZONE) == "09:00:00–09:10:30"
+    assert span_text(Span(at(DAY1, "18:00"), at(DAY2, "00:00")), ZONE) == "18:00:00–24:00:00"
+    assert (
+        span_text(Span(at(DAY1, "23:00"), at(DAY2, "01:00")), ZONE)
+        == "2026-11-24 23:00:00–2026-11-25 01:00:00"
+    )
+
+
+def test_zone_note() -> None:
+    assert zone_note(ZONE, at(DAY1, "00:00")) == "时间为 Asia/Shanghai（UTC+08:00）"
+
+
+def test_row_text_of_a_block_with_a_gap_a_view_and_findings() -> None:
+    block = blocks_of_day(DAY1, ZONE)[1]
+    cov = coverage(
+        [Span(at(DAY1, "06:00"), at(DAY1, "09:00")), Span(at(DAY1, "09:10"), at(DAY1, "12:00"))],
+        block.span,
+    )
+    view = Viewing(
+        "张三",
+        "inspector",
+        "recording.view",
+        at(DAY2, "01:00"),
+        ("cam-1a",),
+        Span(block.span.start, block.span.end),
+        "recording",
+        "x",
+        7,
+    )
+    frozen = finding("cam-1a", at(DAY1, "07:00"), at(DAY1, "07:01"))
+    row = FormRow(
+        room=SITE.rooms[0],
+        cameras=("cam-1a", "cam-1b"),
+        block=block,
+        coverage=cov,
+        shortfalls=(CameraShortfall("cam-1b", 6 * 3600),),
+        views=(view,),
+        findings=(stored(frozen, ReviewState.CONFIRMED),),
+        status=CheckStatus.INSPECTOR,
+    )
+    text = row_text(row, ZONE)
+    assert (text.day, text.block) == ("2026-11-24", "06:00–12:00")
+    assert text.cameras == "cam-1a\ncam-1b"
+    assert text.scan.splitlines() == [
+        "未覆盖 10.0 分钟",
+        "09:00:00–09:10:00",
+        "单机缺失：cam-1b 360.0 分钟",
+    ]
+    assert text.inspector == "张三（inspector）回放录像 2026-11-25 01:00:00"
+    assert text.findings == "07:00:00 V2 画面冻结 frozen_video · 高 · 已确认 · cam-1a"
+    assert text.status == "已检查（人工回放）"
