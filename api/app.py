@@ -16,7 +16,18 @@ from analyzer.wallclock import time_zone
 from api import sessions
 from api.errors import install_error_handlers
 from api.jobs import ScanJobRunner
-from api.routes import audit, auth, custody, findings, jobs, media, recordings, sites, users
+from api.routes import (
+    audit,
+    auth,
+    custody,
+    findings,
+    jobs,
+    media,
+    nightly,
+    recordings,
+    sites,
+    users,
+)
 from api.settings import ServiceSettings
 from api.state import ServiceState
 from api.ui import pages
@@ -35,6 +46,7 @@ ROUTERS = (
     custody.router,
     sites.router,
     jobs.router,
+    nightly.router,
     users.router,
     audit.router,
 )

@@ -18,6 +18,7 @@ from pipelines.nightly.lock import RunLocked
 from pipelines.nightly.run import NightlyError, NightlyOutcome, run_nightly
 from pipelines.site import SiteError
 from pipelines.store import default_db_url
+from pipelines.store.urls import vaultwatch_home
 
 
 def register(commands: Any) -> None:
@@ -42,6 +43,13 @@ def register(commands: Any) -> None:
     )
     nightly.add_argument(
         "--workers", type=int, default=1, help="processes for --backend inprocess (default 1)"
+    )
+    nightly.add_argument(
+        "--reports",
+        type=Path,
+        metavar="DIR",
+        help="folder for the daily report and playback-check form of each day the new "
+        "recordings touch (HTML and PDF; default: $VAULTWATCH_HOME/reports; 'none' to skip)",
     )
     nightly.add_argument(
         "--timeout",
@@ -75,11 +83,17 @@ def run(args: argparse.Namespace) -> int:
     open_engine(db_url).dispose()  # a store that cannot be opened is a usage error, now
     config = RunConfig(db_url=db_url, site_path=str(args.site.resolve()), tz=args.tz)
     executor = _executor(args)
+    reports: Path | None = args.reports or vaultwatch_home() / "reports"
+    if str(args.reports) == "none":
+        reports = None
     try:
-        outcome = _run_with_progress(config, executor)
+        outcome = _run_with_progress(config, executor, reports)
     except RunLocked as exc:
         sys.stderr.write(f"vaultwatch: {exc}; nothing done\n")
         return 0
+    except TimeoutError as exc:
+        sys.stderr.write(f"vaultwatch: {exc}\n")
+        return 1
     except (NightlyError, SiteError) as exc:
         raise UsageError(str(exc)) from exc
     sys.stdout.write(
@@ -99,9 +113,11 @@ def _executor(args: argparse.Namespace) -> Executor:
     return InProcessExecutor(workers=args.workers)
 
 
-def _run_with_progress(config: RunConfig, executor: Executor) -> NightlyOutcome:
+def _run_with_progress(
+    config: RunConfig, executor: Executor, reports: Path | None
+) -> NightlyOutcome:
     if not sys.stderr.isatty():
-        return run_nightly(config, executor)
+        return run_nightly(config, executor, reports_dir=reports)
     with tqdm(desc="analysing", unit="recording", file=sys.stderr) as bar:
 
         def progress(done: int, total: int) -> None:
@@ -109,7 +125,7 @@ def _run_with_progress(config: RunConfig, executor: Executor) -> NightlyOutcome:
             bar.n = done
             bar.refresh()
 
-        return run_nightly(config, executor, progress=progress)
+        return run_nightly(config, executor, reports_dir=reports, progress=progress)
 
 
 def run_worker(args: argparse.Namespace) -> int:

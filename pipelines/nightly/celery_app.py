@@ -44,6 +44,18 @@ def broker_url() -> str:
     return os.environ.get("VAULTWATCH_BROKER", DEFAULT_BROKER)
 
 
+def _transport_options(visibility_timeout_s: int) -> dict[str, int]:
+    """How long a task taken by a worker that vanished waits before it is given to another,
+    and how often workers look for such tasks (Redis keeps them aside until then; kombu's
+    default sweep, every 100 s, would dominate a short timeout)."""
+    sweep_s = max(1, min(10, visibility_timeout_s // 2))
+    return {
+        "visibility_timeout": visibility_timeout_s,
+        "unacked_restore_interval": sweep_s,
+        "unacked_restore_throttle": 1,
+    }
+
+
 app = Celery("vaultwatch")
 app.conf.update(
     broker_url=broker_url(),
@@ -59,10 +71,9 @@ app.conf.update(
     task_default_queue=ANALYSIS_QUEUE,
     task_routes={"vaultwatch.nightly": {"queue": COORDINATOR_QUEUE}},
     broker_connection_retry_on_startup=True,
-    broker_transport_options={
-        # How long a task taken by a worker that vanished waits before it is given to another.
-        "visibility_timeout": int(os.environ.get("VAULTWATCH_VISIBILITY_TIMEOUT", "3600"))
-    },
+    broker_transport_options=_transport_options(
+        int(os.environ.get("VAULTWATCH_VISIBILITY_TIMEOUT", "3600"))
+    ),
     result_expires=7 * 86400,
     worker_hijack_root_logger=False,
     timezone=os.environ.get("VAULTWATCH_TZ", "UTC"),

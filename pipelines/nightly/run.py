@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from pipelines import scan
+from pipelines.daily_report import MissingFontError, write_daily_reports
 from pipelines.nightly.context import RunConfig, close_worker_contexts, worker_context
 from pipelines.nightly.executors import Executor, UnitFailure
 from pipelines.nightly.finalize import Finalized, finalize
@@ -72,24 +73,20 @@ def run_nightly(
     executor: Executor,
     *,
     reports_dir: Path | None = None,
-    write_reports: Callable[[Sequence[date], Path], list[Path]] | None = None,
     progress: Progress | None = None,
 ) -> NightlyOutcome:
     """Scan the site's media roots for new or changed recordings, analyse them with
-    `executor`, store their findings, and write the reports of the days they touch into
-    `reports_dir` (with `write_reports`). Raises `RunLocked` when another run is going."""
+    `executor`, store their findings, and write the daily report and playback-check form
+    of each day they touch into `reports_dir`. Raises `RunLocked` when another run is
+    going."""
     try:
-        return _run(config, executor, reports_dir, write_reports, progress)
+        return _run(config, executor, reports_dir, progress)
     finally:
         close_worker_contexts()
 
 
 def _run(
-    config: RunConfig,
-    executor: Executor,
-    reports_dir: Path | None,
-    write_reports: Callable[[Sequence[date], Path], list[Path]] | None,
-    progress: Progress | None,
+    config: RunConfig, executor: Executor, reports_dir: Path | None, progress: Progress | None
 ) -> NightlyOutcome:
     context = worker_context(config)
     site, engine = context.site, context.engine
@@ -136,10 +133,8 @@ def _run(
                 frames_dir=frames_dir(),
             )  # fmt: skip
             reports: list[Path] = []
-            if reports_dir is not None and write_reports is not None and finalized.days:
-                reports = write_reports(
-                    [date.fromisoformat(d) for d in finalized.days], reports_dir
-                )
+            if reports_dir is not None:
+                reports = _write_reports(config, finalized.days, reports_dir)
         except BaseException as exc:
             with Session(engine) as session:
                 _failed(session, run_id, exc)
@@ -175,3 +170,23 @@ def _failed(session: Session, run_id: int, exc: BaseException) -> None:
         error=f"{type(exc).__name__}: {exc}".splitlines()[0][:500],
     )
     session.commit()
+
+
+def _write_reports(config: RunConfig, days: Sequence[str], out_dir: Path) -> list[Path]:
+    """Each touched day's report and form; without the Chinese font, the HTML pages only."""
+    context = worker_context(config)
+    written: list[Path] = []
+    for day in days:
+        try:
+            written += write_daily_reports(
+                context.engine,
+                context.site,
+                context.options.zone,
+                date.fromisoformat(day),
+                out_dir,
+                site_name=Path(config.site_path).stem,
+            )
+        except MissingFontError as exc:
+            log.warning("%s: only the HTML reports were written", exc)
+            written += exc.written
+    return written

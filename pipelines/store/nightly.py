@@ -207,3 +207,9 @@ def get_run(session: Session, run_id: int) -> NightlyRun | None:
         findings_new=row.findings_new,
         error=row.error,
     )
+
+
+def list_runs(session: Session, *, limit: int = 50) -> list[NightlyRun]:
+    """The latest runs, newest first, with their progress."""
+    ids = session.scalars(select(NightlyRunRow.id).order_by(NightlyRunRow.id.desc()).limit(limit))
+    return [run for run_id in list(ids) if (run := get_run(session, run_id)) is not None]

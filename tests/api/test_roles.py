@@ -61,6 +61,8 @@ def matrix(finding: str, recording: str) -> list[Cell]:
         Cell("GET", "/api/scan-jobs", READ),
         Cell("GET", "/api/scan-jobs/1", READ),
         Cell("GET", "/api/scan-jobs/99", (401, 404, 404, 404)),
+        Cell("GET", "/api/nightly-runs", READ),
+        Cell("GET", "/api/nightly-runs/1", (401, 404, 404, 404)),
         Cell("GET", "/api/users", ADMIN),
         Cell(
             "POST",
@@ -110,12 +112,14 @@ def test_every_route_is_in_the_matrix(app_client: TestClient) -> None:
         "/api/recordings/{sha256}/download",
         "/api/cameras/{camera}/day",
         "/api/scan-jobs/{job_id}",
+        "/api/nightly-runs/{run_id}",
     }
     covered = set()
     for cell in matrix("{finding_id}", "{sha256}"):
         method, path = _route_key(cell.method, cell.path)
         path = path.replace("/vault-a/", "/{camera}/")
         path = path.replace("/scan-jobs/1", "/scan-jobs/{job_id}").replace("{job_id}9", "{job_id}")
+        path = path.replace("/nightly-runs/1", "/nightly-runs/{run_id}")
         covered.add((method, path))
     routes = {
         (method, route.path)

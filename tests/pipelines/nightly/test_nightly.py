@@ -139,3 +139,26 @@ def test_a_site_without_media_roots_is_refused(tmp_path: Path, capsys) -> None: 
         run_nightly(RunConfig(f"sqlite:///{tmp_path / 'x.db'}", str(site)), InProcessExecutor())
     assert main(["nightly", "--site", str(site), "--db", f"sqlite:///{tmp_path / 'x.db'}"]) == 2
     assert "media_roots" in capsys.readouterr().err
+
+
+def test_the_night_writes_its_reports(segments: Path, tmp_path: Path) -> None:
+    site = make_site(tmp_path, segments, f"sqlite:///{tmp_path / 'r.db'}")
+    outcome = run_nightly(
+        config_of(site, site.db_url), InProcessExecutor(), reports_dir=tmp_path / "out"
+    )
+    names = sorted(path.name for path in outcome.reports)
+    assert names == [
+        "daily-site-2026-11-24.html",
+        "daily-site-2026-11-24.pdf",
+        "playback-site-2026-11-24.html",
+        "playback-site-2026-11-24.pdf",
+    ]
+    form = (tmp_path / "out" / "playback-site-2026-11-24.html").read_text(encoding="utf-8")
+    assert "vault-1" in form and "vault-2" in form
+    # Nothing new the next night: no analysis, no report rewritten.
+    assert (
+        run_nightly(
+            config_of(site, site.db_url), InProcessExecutor(), reports_dir=tmp_path / "out"
+        ).reports
+        == []
+    )

@@ -1,0 +1,51 @@
+"""/api/nightly-runs: the nightly scans and how far each got."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi import Path as PathParam
+
+from api.deps import AuditorUser, SessionDep
+from api.errors import ERROR_RESPONSES, not_found
+from api.schemas.common import Public
+from pipelines.store.nightly import NightlyRun, get_run, list_runs
+
+router = APIRouter(prefix="/api/nightly-runs", tags=["nightly runs"], responses=ERROR_RESPONSES)
+
+
+class NightlyRunPublic(Public):
+    id: int
+    backend: str
+    state: str
+    started_at: datetime
+    finished_at: datetime | None
+    files_seen: int
+    files_hashed: int
+    units_total: int
+    units_done: int
+    findings_new: int | None
+    error: str | None
+
+    @classmethod
+    def of(cls, run: NightlyRun) -> NightlyRunPublic:
+        return cls(**run.__dict__)
+
+
+@router.get("", response_model=list[NightlyRunPublic])
+def read_runs(
+    _user: AuditorUser, session: SessionDep, limit: Annotated[int, Query(ge=1, le=500)] = 50
+) -> list[NightlyRunPublic]:
+    return [NightlyRunPublic.of(run) for run in list_runs(session, limit=limit)]
+
+
+@router.get("/{run_id}", response_model=NightlyRunPublic)
+def read_run(
+    run_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)], _user: AuditorUser, session: SessionDep
+) -> NightlyRunPublic:
+    run = get_run(session, run_id)
+    if run is None:
+        raise not_found(f"nightly run {run_id}")
+    return NightlyRunPublic.of(run)
