@@ -13,7 +13,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api.state import ServiceState
-from pipelines.store.audit import AuditEntry, AuditRecord, append_audit, run_audited
+from pipelines.store.audit import (
+    AuditEntry,
+    AuditRecord,
+    ChainReport,
+    append_audit,
+    run_audited,
+    verify_chain,
+)
 from pipelines.store.users import User
 
 
@@ -60,3 +67,13 @@ def record(state: ServiceState, audit_entry: AuditEntry) -> AuditRecord:
         return append_audit(session, audit_entry)
 
     return run_audited(state.sessions, work)
+
+
+def verify_and_record(
+    state: ServiceState, session: Session, user: User, client: str
+) -> ChainReport:
+    """Verify the whole chain, then record that it was verified, with the result."""
+    report = verify_chain(session)
+    detail = {"intact": report.intact, "records": report.records, "head": report.head}
+    record(state, entry(user, client, Action.AUDIT_VERIFY, "audit", "chain", detail))
+    return report

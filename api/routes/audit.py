@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.audit_trail import Action, entry, record
+from api.audit_trail import verify_and_record
 from api.deps import AdminUser, AuditorUser, ClientDep, SessionDep, StateDep
 from api.errors import ERROR_RESPONSES
 from api.schemas.audit import AuditListPublic, AuditRecordPublic, ChainReportPublic
-from pipelines.store.audit import count_audit, load_audit, verify_chain
+from pipelines.store.audit import count_audit, load_audit
 
 router = APIRouter(prefix="/api/audit", tags=["audit"], responses=ERROR_RESPONSES)
 
@@ -42,16 +42,5 @@ def verify_audit(
 ) -> ChainReportPublic:
     """Recompute every record's hash in order; the first break is named. The check itself
     is recorded after it ran, with its result."""
-    report = verify_chain(session)
-    record(
-        state,
-        entry(
-            admin,
-            client,
-            Action.AUDIT_VERIFY,
-            "audit",
-            "chain",
-            {"intact": report.intact, "records": report.records, "head": report.head},
-        ),
-    )
+    report = verify_and_record(state, session, admin, client)
     return ChainReportPublic.of(report)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
 from fastapi import Path as PathParam
+from sqlalchemy.orm import Session
 from starlette.responses import FileResponse
 
 from analyzer.recording import RecordingInfo
@@ -19,6 +20,7 @@ from api.schemas.recordings import RecordingListPublic, RecordingPublic
 from api.state import ServiceState
 from pipelines.media_roots import OutsideMediaRoots, resolve_under_roots
 from pipelines.store import load_recordings
+from pipelines.store.users import User
 
 router = APIRouter(prefix="/api/recordings", tags=["recordings"], responses=ERROR_RESPONSES)
 
@@ -81,11 +83,7 @@ def stream_recording(
     range: Annotated[str | None, Header()] = None,
 ) -> FileResponse:
     """The original recording, byte for byte, with range requests (a view is audited)."""
-    recording = visible_recording(session, user, sha256)
-    path = original_path(state, recording)
-    if is_new_view(range, path.stat().st_size):
-        record(state, entry(user, client, Action.RECORDING_VIEW, "recording", sha256))
-    return media_response(path, range_header=range, media_type=video_type(path))
+    return _original(sha256, user, session, state, client, range, download=False)
 
 
 @router.get("/{sha256}/download", response_class=FileResponse, responses=_video_responses())
@@ -98,12 +96,29 @@ def download_recording(
     range: Annotated[str | None, Header()] = None,
 ) -> FileResponse:
     """The original as a file download under its own name (audited)."""
+    return _original(sha256, user, session, state, client, range, download=True)
+
+
+def _original(
+    sha256: str,
+    user: User,
+    session: Session,
+    state: ServiceState,
+    client: str,
+    range_header: str | None,
+    *,
+    download: bool,
+) -> FileResponse:
     recording = visible_recording(session, user, sha256)
     path = original_path(state, recording)
-    if is_new_view(range, path.stat().st_size):
-        record(state, entry(user, client, Action.RECORDING_DOWNLOAD, "recording", sha256))
+    if is_new_view(range_header, path.stat().st_size):
+        action = Action.RECORDING_DOWNLOAD if download else Action.RECORDING_VIEW
+        record(state, entry(user, client, action, "recording", sha256))
     return media_response(
-        path, range_header=range, media_type=video_type(path), download_name=path.name
+        path,
+        range_header=range_header,
+        media_type=video_type(path),
+        download_name=path.name if download else None,
     )
 
 

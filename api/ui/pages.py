@@ -24,7 +24,7 @@ from analyzer.legs import derive_legs
 from analyzer.wallclock import iso
 from api import sessions
 from api.access import visible_cameras, visible_finding
-from api.audit_trail import Action, entry, record
+from api.audit_trail import Action, entry, record, verify_and_record
 from api.deps import ClientDep, MaybeUser, SessionDep, StateDep
 from api.errors import ApiError, not_found
 from api.review import decide
@@ -39,7 +39,7 @@ from pipelines.store import (
     load_findings,
     load_recordings,
 )
-from pipelines.store.audit import count_audit, load_audit, verify_chain
+from pipelines.store.audit import count_audit, load_audit
 from pipelines.store.finding_query import FindingFilter, StoredFinding, find_findings
 from pipelines.store.reviews import load_reviews
 from pipelines.store.schema import ReviewState
@@ -466,18 +466,7 @@ def audit_page(
     me = _page_user(request, user)
     chain = None
     if verify and me.role is Role.ADMIN:
-        chain = verify_chain(session)
-        record(
-            state,
-            entry(
-                me,
-                client,
-                Action.AUDIT_VERIFY,
-                "audit",
-                "chain",
-                {"intact": chain.intact, "records": chain.records, "head": chain.head},
-            ),
-        )
+        chain = verify_and_record(state, session, me, client)
     return render(
         request,
         state,
