@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
-from sqlalchemy.orm import Session
 
-from api.audit_trail import Action, entry
 from api.deps import AuditorUser, ClientDep, InspectorUser, SessionDep, StateDep
-from api.errors import ERROR_RESPONSES, ApiError, ErrorCode, not_found
+from api.errors import ERROR_RESPONSES, not_found
+from api.scan_requests import queue_scan
 from api.schemas.jobs import ScanJobCreate, ScanJobPublic
-from pipelines.media_roots import OutsideMediaRoots, resolve_under_roots
-from pipelines.store.audit import append_audit, run_audited
-from pipelines.store.scan_jobs import ScanJob, get_job, list_jobs, submit_job
+from pipelines.store.scan_jobs import get_job, list_jobs
 
 router = APIRouter(prefix="/api/scan-jobs", tags=["scan jobs"], responses=ERROR_RESPONSES)
 
@@ -26,26 +22,7 @@ def submit_scan(
 ) -> ScanJobPublic:
     """Queue a scan. Every path must lie under a media root once resolved (symlinks and
     `..` followed); the job is refused whole otherwise."""
-    resolved = []
-    for given in body.paths:
-        try:
-            resolved.append(str(resolve_under_roots(given, state.settings.media_roots)))
-        except OutsideMediaRoots as exc:
-            raise ApiError(403, ErrorCode.OUTSIDE_MEDIA_ROOTS, str(exc)) from exc
-        except FileNotFoundError as exc:
-            raise ApiError(404, ErrorCode.NOT_FOUND, str(exc)) from exc
-
-    def work(session: Session) -> ScanJob:
-        job = submit_job(session, paths=resolved, submitted_by=user.username, at=datetime.now(UTC))
-        append_audit(
-            session,
-            entry(user, client, Action.SCAN_SUBMIT, "scan_job", str(job.id), {"paths": resolved}),
-        )
-        return job
-
-    job = run_audited(state.sessions, work)
-    state.jobs.submit(job.id)
-    return ScanJobPublic.of(job)
+    return ScanJobPublic.of(queue_scan(state, user=user, client=client, paths=body.paths))
 
 
 @router.get("", response_model=list[ScanJobPublic])

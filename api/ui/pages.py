@@ -30,6 +30,7 @@ from api.errors import ApiError, not_found
 from api.review import decide
 from api.routes.auth import set_session_cookie, sign_in
 from api.routes.media import clip_recording, counts_window, finding_clip_file
+from api.scan_requests import queue_scan
 from api.state import ServiceState
 from api.ui import charts
 from api.ui.i18n import LANGUAGE_COOKIE, LANGUAGES, language_of, translator
@@ -41,7 +42,9 @@ from pipelines.store import (
 )
 from pipelines.store.audit import count_audit, load_audit
 from pipelines.store.finding_query import FindingFilter, StoredFinding, find_findings
+from pipelines.store.nightly import list_runs
 from pipelines.store.reviews import load_reviews
+from pipelines.store.scan_jobs import list_jobs
 from pipelines.store.schema import ReviewState
 from pipelines.store.users import Role, User
 
@@ -560,3 +563,40 @@ def _counts_chart(
         first_label=iso(start, state.zone)[11:19],
         last_label=iso(end, state.zone)[11:19],
     )
+
+
+@router.get("/jobs", response_class=HTMLResponse)
+def jobs_page(
+    request: Request,
+    state: StateDep,
+    session: SessionDep,
+    user: MaybeUser,
+    error: Annotated[str | None, Query(max_length=500)] = None,
+) -> HTMLResponse:
+    me = _page_user(request, user)
+    return render(
+        request,
+        state,
+        me,
+        "jobs.html",
+        scan_jobs=list_jobs(session, limit=PAGE_SIZE),
+        runs=list_runs(session, limit=PAGE_SIZE),
+        may_scan=me.role.at_least(Role.INSPECTOR),
+        error=error,
+    )
+
+
+@router.post("/jobs", response_model=None)
+def jobs_form(
+    request: Request,
+    state: StateDep,
+    user: MaybeUser,
+    client: ClientDep,
+    path: Annotated[str, Form(max_length=1000)],
+) -> Response:
+    me = _page_user(request, user)
+    try:
+        queue_scan(state, user=me, client=client, paths=[path])
+    except ApiError as exc:
+        return RedirectResponse("/jobs?" + urlencode({"error": exc.message}), status_code=303)
+    return RedirectResponse("/jobs", status_code=303)

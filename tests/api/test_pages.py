@@ -115,3 +115,17 @@ def test_chinese_by_default_english_on_request(clients: dict[str, TestClient]) -
     assert '<html lang="en">' in english and "Findings" in english
     ui.get("/lang", params={"to": "xx"})
     assert '<html lang="en">' in ui.get("/findings").text
+
+
+def test_the_jobs_page_queues_scans_and_shows_their_state(clients: dict[str, TestClient]) -> None:
+    auditor, inspector = clients["auditor"], clients["inspector"]
+    assert 'id="scan-form"' not in auditor.get("/jobs").text
+    refused = auditor.post("/jobs", data={"path": "handheld-1"})
+    assert "inspector" in refused.text and 'id="scan-jobs"' in refused.text
+    outside = inspector.post("/jobs", data={"path": "../../etc"})
+    assert "not under the service&#39;s media roots" in outside.text
+    queued = inspector.post("/jobs", data={"path": "handheld-1"})
+    assert queued.status_code == 200 and "handheld-1" in queued.text
+    jobs = inspector.get("/api/scan-jobs").json()
+    assert [job["submitted_by"] for job in jobs] == ["inspector"]
+    assert 'id="nightly-runs"' in queued.text
