@@ -1,0 +1,238 @@
+"""The findings list, a finding's page (player, counts chart, custody context, review
+form) and the review form's post."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import numpy as np
+import numpy.typing as npt
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from analyzer import ANALYZER_VERSION
+from analyzer.findings import FindingKind, Severity
+from analyzer.wallclock import iso
+from api.access import visible_cameras, visible_finding
+from api.deps import ClientDep, MaybeUser, SessionDep, StateDep
+from api.errors import ApiError
+from api.review import decide
+from api.routes.media import clip_recording, counts_window, finding_clip_file
+from api.state import ServiceState
+from api.ui import charts
+from api.ui.i18n import LANGUAGE_COOKIE, language_of, translator
+from api.ui.render import PAGE_SIZE, page_user, render
+from pipelines.store import (
+    load_count_timelines,
+    load_custody_events,
+    load_recordings,
+)
+from pipelines.store.audit import load_audit
+from pipelines.store.finding_query import FindingFilter, StoredFinding, find_findings
+from pipelines.store.reviews import load_reviews
+from pipelines.store.schema import ReviewState
+from pipelines.store.users import Role
+
+router = APIRouter(include_in_schema=False)
+CHART_WIDTH, CHART_HEIGHT = 900, 120
+
+
+@router.get("/findings", response_class=HTMLResponse)
+def findings_page(
+    request: Request,
+    state: StateDep,
+    session: SessionDep,
+    user: MaybeUser,
+    severity: str = "",
+    camera: str = "",
+    kind: str = "",
+    rule: str = "",
+    lot: str = "",
+    review_state: str = "",
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> HTMLResponse:
+    me = page_user(request, user)
+    severity = severity if severity in set(Severity) else ""
+    review_state = review_state if review_state in set(ReviewState) else ""
+    query: dict[str, Any] = {
+        "severity": severity,
+        "camera": camera,
+        "kind": kind,
+        "rule": rule,
+        "lot": lot,
+        "review_state": review_state,
+        "offset": offset,
+        "limit": PAGE_SIZE,
+    }
+    criteria = FindingFilter(
+        analyzer_version=ANALYZER_VERSION,
+        severities=[Severity(severity)] if severity else (),
+        cameras=[camera] if camera else (),
+        kinds=[kind] if kind else (),
+        rule=rule or None,
+        lot=lot or None,
+        review_state=ReviewState(review_state) if review_state else None,
+        visible_cameras=visible_cameras(me),
+    )
+    page = find_findings(session, criteria, offset=offset, limit=PAGE_SIZE)
+    cameras = sorted(
+        {r.camera for r in load_recordings(session)} | {c.id for c in state.site.cameras}
+    )
+
+    def page_link(at: int) -> str:
+        kept = {k: v for k, v in query.items() if v and k not in ("offset", "limit")}
+        return "/findings?" + urlencode({**kept, "offset": max(at, 0)})
+
+    return render(
+        request,
+        state,
+        me,
+        "findings.html",
+        page=page,
+        query=query,
+        page_link=page_link,
+        severities=[s.value for s in Severity],
+        states=[s.value for s in ReviewState],
+        kinds=[k.value for k in FindingKind],
+        cameras=[c for c in cameras if me.may_see(c)],
+    )
+
+
+@router.get("/findings/{finding_id}", response_class=HTMLResponse)
+def finding_page(
+    request: Request,
+    finding_id: str,
+    state: StateDep,
+    session: SessionDep,
+    user: MaybeUser,
+    error: str | None = None,
+) -> HTMLResponse:
+    me = page_user(request, user)
+    stored = visible_finding(session, me, finding_id, None)
+    finding = stored.finding
+    clip = finding_clip_file(state, session, me, stored)
+    events = []
+    lot = None
+    if finding.custody_leg:
+        lot = finding.custody_leg.split("/", 1)[0]
+    elif finding.custody_event:
+        matching = [e for e in load_custody_events(session) if e.event_id == finding.custody_event]
+        lot = matching[0].lot if matching and matching[0].lot else None
+    if lot is not None:
+        events = load_custody_events(session, lot=lot)
+    return render(
+        request,
+        state,
+        me,
+        "finding.html",
+        stored=stored,
+        clip=clip,
+        flagged_offset=max(finding.start - clip.first_s, 0.0) if clip else 0.0,
+        recording=clip_recording(session, stored),
+        chart=_counts_chart(session, stored, state),
+        lot=lot,
+        events=events,
+        reviews=load_reviews(
+            session, finding_id=finding.id, analyzer_version=stored.analyzer_version
+        ),
+        audit=load_audit(session, object_type="finding", object_id=finding.id),
+        may_review=me.role.at_least(Role.INSPECTOR),
+        may_reopen=me.role is Role.ADMIN,
+        error=error,
+    )
+
+
+@router.post("/findings/{finding_id}/review", response_model=None)
+def review_form(
+    request: Request,
+    finding_id: str,
+    state: StateDep,
+    session: SessionDep,
+    user: MaybeUser,
+    client: ClientDep,
+    state_to: Annotated[str, Form(alias="state", max_length=16)],
+    comment: Annotated[str, Form(max_length=4000)] = "",
+    analyzer_version: Annotated[str | None, Form(max_length=64)] = None,
+) -> Response:
+    me = page_user(request, user)
+    stored = visible_finding(session, me, finding_id, analyzer_version)
+    t = translator(language_of(request.cookies.get(LANGUAGE_COOKIE)))
+    problem = None
+    if state_to not in set(ReviewState):
+        problem = f"{state_to!r}?"
+    elif not comment.strip():
+        problem = t("comment_needed")
+    else:
+        try:
+            decide(
+                state,
+                user=me,
+                client=client,
+                stored=stored,
+                to=ReviewState(state_to),
+                comment=comment.strip(),
+            )
+        except ApiError as exc:
+            problem = t("forbidden") if exc.status == 403 else exc.message
+    target = f"/findings/{finding_id}"
+    if problem is not None:
+        target += "?" + urlencode({"error": problem})
+    return RedirectResponse(target, status_code=303)
+
+
+@dataclasses.dataclass(frozen=True)
+class CountsChart:
+    """The finding page's chart: SVG paths of people and bundles over the clip's window, and
+    the flagged interval as a band (x in chart units)."""
+
+    width: int
+    height: int
+    top: int
+    persons: str
+    bundles: str
+    flag_left: float
+    flag_width: float
+    first_label: str
+    last_label: str
+
+
+def _counts_chart(
+    session: Session, stored: StoredFinding, state: ServiceState
+) -> CountsChart | None:
+    start, end = counts_window(state, stored)
+    camera = stored.finding.camera.split("+")[0]
+    timelines = load_count_timelines(
+        session, camera=camera, analyzer_version=ANALYZER_VERSION, since=start, until=end
+    )
+    if not timelines:
+        return None
+    times = np.concatenate([t.time for t in timelines])
+    persons = np.concatenate([t.persons for t in timelines])
+    bundles = np.concatenate([t.bundles for t in timelines])
+    order = np.argsort(times, kind="stable")
+    times, persons, bundles = times[order], persons[order], bundles[order]
+    top = max(int(max(persons.max(initial=0), bundles.max(initial=0))), 1)
+
+    def path(values: npt.NDArray[np.int64]) -> str:
+        return charts.step_path(
+            times, values, start=start, end=end, width=CHART_WIDTH, height=CHART_HEIGHT, top=top
+        )
+
+    span = end - start
+    finding = stored.finding
+    left = (max(finding.start, start) - start) / span * CHART_WIDTH
+    right = (min(finding.end, end) - start) / span * CHART_WIDTH
+    return CountsChart(
+        width=CHART_WIDTH,
+        height=CHART_HEIGHT,
+        top=top,
+        persons=path(persons),
+        bundles=path(bundles),
+        flag_left=round(left, 1),
+        flag_width=round(max(right - left, 2.0), 1),
+        first_label=iso(start, state.zone)[11:19],
+        last_label=iso(end, state.zone)[11:19],
+    )

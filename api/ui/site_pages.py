@@ -1,0 +1,196 @@
+"""A lot's custody timeline, the cameras, and a camera's day."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from analyzer import ANALYZER_VERSION
+from analyzer.custody import CustodyLeg
+from analyzer.findings import Finding
+from analyzer.legs import derive_legs
+from api.access import visible_cameras
+from api.deps import MaybeUser, SessionDep, StateDep
+from api.errors import not_found
+from api.ui import charts
+from api.ui.render import page_user, render
+from pipelines.store import (
+    load_custody_events,
+    load_findings,
+    load_recordings,
+)
+from pipelines.store.finding_query import FindingFilter, find_findings
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/lots", response_class=HTMLResponse)
+def lots_page(
+    request: Request, state: StateDep, session: SessionDep, user: MaybeUser
+) -> HTMLResponse:
+    me = page_user(request, user)
+    by_lot: dict[str, list[Any]] = defaultdict(list)
+    for event in load_custody_events(session):
+        if event.lot:
+            by_lot[event.lot].append(event)
+    return render(request, state, me, "lots.html", lots=sorted(by_lot.items()))
+
+
+@router.get("/lots/view", response_class=HTMLResponse)
+def lot_page(
+    request: Request,
+    state: StateDep,
+    session: SessionDep,
+    user: MaybeUser,
+    lot: Annotated[str, Query(max_length=200)],
+) -> HTMLResponse:
+    me = page_user(request, user)
+    events = load_custody_events(session, lot=lot)
+    if not events:
+        raise not_found(f"lot {lot}")
+    legs = derive_legs(events).legs
+    start, end = events[0].time, max(events[-1].time, *(leg.end for leg in legs))
+    margin = max((end - start) * 0.05, 60.0)
+    start, end = start - margin, end + margin
+    leg_bars = charts.bars(
+        [(leg.start, leg.end, _leg_label(leg), leg.kind.value, None) for leg in legs],
+        start,
+        end,
+    )
+    rooms = {leg.from_room for leg in legs} | {leg.to_room for leg in legs}
+    devices = {leg.device for leg in legs if leg.device}
+    cameras = sorted(
+        c.id
+        for c in state.site.cameras
+        if (c.room in rooms or c.id in devices) and me.may_see(c.id)
+    )
+    coverage = [
+        (
+            camera,
+            charts.bars(
+                [
+                    (r.start, r.end, r.path.rsplit("/", 1)[-1], "footage", None)
+                    for r in load_recordings(session, camera=camera, ending_after=start)
+                    if r.start <= end
+                ],
+                start,
+                end,
+            ),
+        )
+        for camera in cameras
+    ]
+    page = find_findings(
+        session,
+        FindingFilter(
+            analyzer_version=ANALYZER_VERSION, lot=lot, visible_cameras=visible_cameras(me)
+        ),
+        limit=500,
+    )
+    findings = [item.finding for item in page.items]
+    finding_bars = _finding_bars(findings, start, end)
+    return render(
+        request,
+        state,
+        me,
+        "lot.html",
+        lot=lot,
+        start=start,
+        end=end,
+        legs=legs,
+        events=events,
+        leg_bars=leg_bars,
+        coverage=coverage,
+        findings=findings,
+        finding_bars=finding_bars,
+    )
+
+
+@router.get("/cameras", response_class=HTMLResponse)
+def cameras_page(
+    request: Request, state: StateDep, session: SessionDep, user: MaybeUser
+) -> HTMLResponse:
+    me = page_user(request, user)
+    days: dict[str, set[str]] = defaultdict(set)
+    for r in load_recordings(session):
+        days[r.camera].add(datetime.fromtimestamp(r.start, state.zone).date().isoformat())
+    configured = {c.id: c for c in state.site.cameras}
+    cameras = [
+        {
+            "id": camera_id,
+            "kind": configured[camera_id].kind.value if camera_id in configured else "",
+            "room": configured[camera_id].room if camera_id in configured else None,
+            "days": sorted(days[camera_id]),
+        }
+        for camera_id in sorted(set(configured) | set(days))
+        if me.may_see(camera_id)
+    ]
+    return render(request, state, me, "cameras.html", cameras=cameras)
+
+
+@router.get("/cameras/{camera}/day", response_class=HTMLResponse)
+def camera_day_page(
+    request: Request,
+    camera: str,
+    state: StateDep,
+    session: SessionDep,
+    user: MaybeUser,
+    day: date,
+) -> HTMLResponse:
+    me = page_user(request, user)
+    if not me.may_see(camera):
+        raise not_found(f"camera {camera}")
+    start = datetime.combine(day, time(), tzinfo=state.zone).timestamp()
+    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=state.zone).timestamp()
+    recordings = [
+        r for r in load_recordings(session, camera=camera, ending_after=start) if r.start < end
+    ]
+    findings = load_findings(
+        session, camera=camera, since=start, until=end, analyzer_version=ANALYZER_VERSION
+    )
+    return render(
+        request,
+        state,
+        me,
+        "camera_day.html",
+        camera=camera,
+        day=day.isoformat(),
+        previous_day=(day - timedelta(days=1)).isoformat(),
+        next_day=(day + timedelta(days=1)).isoformat(),
+        footage=charts.bars(
+            [(r.start, r.end, r.path.rsplit("/", 1)[-1], "footage", None) for r in recordings],
+            start,
+            end,
+        ),
+        findings=findings,
+        finding_bars=_finding_bars(findings, start, end),
+    )
+
+
+def _finding_bars(findings: list[Finding], start: float, end: float) -> list[charts.Bar]:
+    return charts.bars(
+        [
+            (
+                f.start,
+                f.end,
+                f"{f.rule} {f.kind.value}",
+                f"sev-{f.severity.value}",
+                f"/findings/{f.id}",
+            )
+            for f in findings
+        ],
+        start,
+        end,
+    )
+
+
+def _link(finding: Finding) -> str:
+    return f"/findings/{finding.id}"
+
+
+def _leg_label(leg: CustodyLeg) -> str:
+    where = leg.from_room if leg.from_room == leg.to_room else f"{leg.from_room}→{leg.to_room}"
+    return f"{where} ({leg.bundles})" if leg.bundles is not None else where
