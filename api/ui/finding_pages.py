@@ -113,7 +113,13 @@ def finding_page(
     me = page_user(request, user)
     stored = visible_finding(session, me, finding_id, None)
     finding = stored.finding
-    clip = finding_clip_file(state, session, me, stored)
+    # The page still shows the finding when its footage cannot be served (moved, outside
+    # the media roots, unreadable): the reason stands where the player would be.
+    try:
+        clip = finding_clip_file(state, session, me, stored)
+        no_clip = None
+    except ApiError as exc:
+        clip, no_clip = None, exc.message
     events = []
     lot = None
     if finding.custody_leg:
@@ -130,6 +136,7 @@ def finding_page(
         "finding.html",
         stored=stored,
         clip=clip,
+        no_clip=no_clip,
         flagged_offset=max(finding.start - clip.first_s, 0.0) if clip else 0.0,
         recording=clip_recording(session, stored),
         chart=_counts_chart(session, stored, state),

@@ -201,3 +201,15 @@ def test_recordings_are_served_only_from_inside_the_roots(
         # Not even a clip or a thumbnail is cut from a file outside the roots.
         for finding in api.get("/api/findings", params={"camera": "vault-b"}).json()["items"]:
             assert api.get(f"/api/findings/{finding['id']}/clip").status_code in (403, 409)
+
+
+def test_a_finding_page_says_why_its_footage_cannot_be_shown(
+    moved_store: tuple[ServiceSettings, dict[str, str]],
+) -> None:
+    settings, _ = moved_store
+    with TestClient(create_app(settings)) as client:
+        api = sign_in(client, "admin")
+        [finding, *_] = api.get("/api/findings", params={"camera": "vault-b"}).json()["items"]
+        page = api.get(f"/findings/{finding['id']}")
+        assert page.status_code == 200
+        assert 'id="no-video"' in page.text and "media roots" in page.text
