@@ -109,7 +109,7 @@ def finding_thumbnail(
     """The picture at the finding's representative moment (its start if it has none)."""
     stored = visible_finding(session, user, finding_id, None)
     recording = clip_recording(session, stored)
-    if recording is None:
+    if recording is None or not user.may_see(recording.camera):
         raise ApiError(409, ErrorCode.MEDIA_UNAVAILABLE, "no recording shows this finding")
     at = _representative(stored, recording)
     with _media_errors():
@@ -145,7 +145,7 @@ def finding_detections(
     to the picture), for the player's overlay."""
     stored = visible_finding(session, user, finding_id, None)
     recording = clip_recording(session, stored)
-    if recording is None:
+    if recording is None or not user.may_see(recording.camera):
         raise ApiError(409, ErrorCode.MEDIA_UNAVAILABLE, "no recording shows this finding")
     camera = state.site.camera(recording.camera)
     if camera is None:
@@ -170,7 +170,7 @@ def finding_counts(
     """The camera's people and bundle counts from the clip's start to its end."""
     stored = visible_finding(session, user, finding_id, None)
     window = counts_window(state, stored)
-    camera = stored.finding.camera.split("+")[0]
+    camera = counted_camera(stored, user)
     times: list[float] = []
     persons: list[int] = []
     bundles: list[int] = []
@@ -190,6 +190,13 @@ def counts_window(state: ServiceState, stored: StoredFinding) -> tuple[float, fl
         f.start - state.settings.pre_roll_s,
         min(f.end, f.start + MAX_CLIP_S) + state.settings.post_roll_s,
     )
+
+
+def counted_camera(stored: StoredFinding, user: User) -> str:
+    """The camera whose counts a finding's chart shows: its own, or the first of a finding
+    over several ("a+b") that the user may see."""
+    cameras = stored.finding.camera.split("+")
+    return next((c for c in cameras if user.may_see(c)), cameras[0])
 
 
 def clip_recording(session: Session, stored: StoredFinding) -> RecordingInfo | None:

@@ -20,7 +20,7 @@ from api.access import visible_cameras, visible_finding
 from api.deps import ClientDep, MaybeUser, SessionDep, StateDep
 from api.errors import ApiError
 from api.review import decide
-from api.routes.media import clip_recording, counts_window, finding_clip_file
+from api.routes.media import clip_recording, counted_camera, counts_window, finding_clip_file
 from api.state import ServiceState
 from api.ui import charts
 from api.ui.i18n import LANGUAGE_COOKIE, language_of, translator
@@ -34,7 +34,7 @@ from pipelines.store.audit import load_audit
 from pipelines.store.finding_query import FindingFilter, StoredFinding, find_findings
 from pipelines.store.reviews import load_reviews
 from pipelines.store.schema import ReviewState
-from pipelines.store.users import Role
+from pipelines.store.users import Role, User
 
 router = APIRouter(include_in_schema=False)
 CHART_WIDTH, CHART_HEIGHT = 900, 120
@@ -139,7 +139,7 @@ def finding_page(
         no_clip=no_clip,
         flagged_offset=max(finding.start - clip.first_s, 0.0) if clip else 0.0,
         recording=clip_recording(session, stored),
-        chart=_counts_chart(session, stored, state),
+        chart=_counts_chart(session, stored, state, me),
         lot=lot,
         events=events,
         reviews=load_reviews(
@@ -207,10 +207,10 @@ class CountsChart:
 
 
 def _counts_chart(
-    session: Session, stored: StoredFinding, state: ServiceState
+    session: Session, stored: StoredFinding, state: ServiceState, user: User
 ) -> CountsChart | None:
     start, end = counts_window(state, stored)
-    camera = stored.finding.camera.split("+")[0]
+    camera = counted_camera(stored, user)
     timelines = load_count_timelines(
         session, camera=camera, analyzer_version=ANALYZER_VERSION, since=start, until=end
     )
