@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from analyzer import ANALYZER_VERSION
 from pipelines import scan
 from pipelines.daily_report import MissingFontError, write_daily_reports
 from pipelines.nightly.context import RunConfig, close_worker_contexts, worker_context
@@ -20,7 +21,7 @@ from pipelines.nightly.inventory import Inventory, take_inventory
 from pipelines.nightly.lock import run_lock
 from pipelines.nightly.units import AnalysisUnit, settings_sha256
 from pipelines.scan_and_store import frames_dir
-from pipelines.store.nightly import analysed, start_run, update_run
+from pipelines.store.nightly import AnalysisKey, analysed, start_run, update_run
 
 log = logging.getLogger(__name__)
 
@@ -43,29 +44,38 @@ class NightlyOutcome:
     reports: list[Path] = field(default_factory=list)
 
 
-def plan_units(inventory: Inventory, options: scan.ScanOptions, run_id: int) -> list[AnalysisUnit]:
-    """One unit per distinct (recording, camera settings) found, in path order; the same
-    bytes under two paths are analysed once."""
-    cameras = {f.path: scan.camera_for(Path(f.path), options) for f in inventory.files}
+def plan_units(
+    inventory: Inventory,
+    options: scan.ScanOptions,
+    run_id: int,
+    stored: Callable[[Sequence[AnalysisKey]], set[AnalysisKey]],
+) -> tuple[list[AnalysisUnit], int]:
+    """The units still to analyse (one per distinct recording and camera settings, in path
+    order: the same bytes under two paths are analysed once) and how many were analysed
+    before. `stored` says which keys the store holds. A unit names its camera's other files
+    of tonight only (a message per task, and a root holds months of files)."""
+    found: dict[AnalysisKey, tuple[str, str]] = {}
+    for f in inventory.files:
+        camera = scan.camera_for(Path(f.path), options)
+        key = AnalysisKey(f.sha256, ANALYZER_VERSION, settings_sha256(camera, options.site))
+        found.setdefault(key, (f.path, camera.id))
+    done = stored(list(found))
+    pending = {key: value for key, value in found.items() if key not in done}
     files_of: dict[str, list[str]] = defaultdict(list)
-    for f in inventory.files:
-        files_of[cameras[f.path].id].append(f.path)
-    units: dict[tuple[str, str], AnalysisUnit] = {}
-    for f in inventory.files:
-        camera = cameras[f.path]
-        settings = settings_sha256(camera, options.site)
-        units.setdefault(
-            (f.sha256, settings),
-            AnalysisUnit(
-                path=f.path,
-                sha256=f.sha256,
-                camera=camera.id,
-                settings_sha256=settings,
-                camera_files=tuple(files_of[camera.id]),
-                run_id=run_id,
-            ),
+    for path, camera_id in pending.values():
+        files_of[camera_id].append(path)
+    units = [
+        AnalysisUnit(
+            path=path,
+            sha256=key.sha256,
+            camera=camera_id,
+            settings_sha256=key.settings_sha256,
+            camera_files=tuple(files_of[camera_id]),
+            run_id=run_id,
         )
-    return list(units.values())
+        for key, (path, camera_id) in pending.items()
+    ]
+    return units, len(done)
 
 
 def run_nightly(
@@ -98,9 +108,9 @@ def _run(
             session.commit()
             try:
                 inventory = take_inventory(session, site.media_roots, at=datetime.now(UTC))
-                planned = plan_units(inventory, context.options, run_id)
-                stored = analysed(session, [u.key for u in planned])
-                units = [u for u in planned if u.key not in stored]
+                units, before = plan_units(
+                    inventory, context.options, run_id, lambda keys: analysed(session, keys)
+                )
                 update_run(
                     session,
                     run_id,
@@ -114,7 +124,7 @@ def _run(
                 raise
         log.info(
             "nightly run %d: %d files, %d hashed, %d to analyse (%d analysed before)",
-            run_id, len(inventory.files), inventory.hashed, len(units), len(planned) - len(units),
+            run_id, len(inventory.files), inventory.hashed, len(units), before,
         )  # fmt: skip
         count = 0
 
