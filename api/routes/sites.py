@@ -59,7 +59,7 @@ def camera_day(
     end = datetime.combine(day + timedelta(days=1), time(), tzinfo=state.zone).timestamp()
     spans = [
         SpanPublic(start=max(r.start, start), end=min(r.end, end))
-        for r in load_recordings(session, camera=camera, ending_after=start)
+        for r in load_recordings(session, camera=camera, ending_after=start, starting_before=end)
         if r.start < end
     ]
     findings = load_findings(

@@ -146,7 +146,9 @@ def camera_day_page(
     start = datetime.combine(day, time(), tzinfo=state.zone).timestamp()
     end = datetime.combine(day + timedelta(days=1), time(), tzinfo=state.zone).timestamp()
     recordings = [
-        r for r in load_recordings(session, camera=camera, ending_after=start) if r.start < end
+        r
+        for r in load_recordings(session, camera=camera, ending_after=start, starting_before=end)
+        if r.start < end
     ]
     findings = load_findings(
         session, camera=camera, since=start, until=end, analyzer_version=ANALYZER_VERSION

@@ -51,7 +51,11 @@ def load_extract(
     `events` / `audit` False leave those out (empty), for a reader that does not need them."""
     recordings = tuple(
         r
-        for r in load_recordings(session, ending_after=window.start - margin_s)
+        for r in load_recordings(
+            session,
+            ending_after=window.start - margin_s,
+            starting_before=window.end + margin_s,
+        )
         if r.start < window.end + margin_s
     )
     findings = tuple(_all_findings(session, FindingFilter(since=window.start, until=window.end)))

@@ -82,15 +82,22 @@ def _add_recording_paths(
 
 
 def load_recordings(
-    session: Session, *, camera: str | None = None, ending_after: float | None = None
+    session: Session,
+    *,
+    camera: str | None = None,
+    ending_after: float | None = None,
+    starting_before: float | None = None,
 ) -> list[RecordingInfo]:
     """Stored recordings (all, or one camera's, or those still running at or after
-    `ending_after` in POSIX seconds), ordered by camera then start time."""
+    `ending_after`, or those begun at or before `starting_before`; POSIX seconds), ordered
+    by camera then start time."""
     query = select(RecordingRow).order_by(RecordingRow.camera, RecordingRow.start_s)
     if camera is not None:
         query = query.where(RecordingRow.camera == camera)
     if ending_after is not None:
         query = query.where(RecordingRow.start_s + RecordingRow.duration_s >= ending_after)
+    if starting_before is not None:
+        query = query.where(RecordingRow.start_s <= starting_before)
     return [recording_from_row(row) for row in session.scalars(query)]
 
 

@@ -276,3 +276,18 @@ def test_writer_waits_for_an_uncommitted_twin_then_skips_it(store: sa.Engine) ->
     assert (summary.recordings_new, summary.recordings_known) == (0, 1)
     assert (summary.findings_new, summary.findings_known) == (0, 1)
     assert count(store, "findings") == 1
+
+
+def test_recordings_are_read_for_a_window(session: Session) -> None:
+    early = make_recording("early", start=1000.0, duration_s=100.0, decoded_to=1100.0)
+    late = make_recording("late", start=5000.0, duration_s=100.0, decoded_to=5100.0)
+    save_scan_results(
+        session, recordings=[early, late], findings=[], analyzer_version="1", params={}
+    )
+
+    def shas(**window: float) -> list[str]:
+        return [r.sha256 for r in load_recordings(session, **window)]
+
+    assert shas(ending_after=1050.0, starting_before=1200.0) == [sha("early")]
+    assert shas(ending_after=1200.0, starting_before=5000.0) == [sha("late")]
+    assert shas(ending_after=1100.0, starting_before=6000.0) == [sha("early"), sha("late")]
