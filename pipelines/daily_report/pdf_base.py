@@ -8,7 +8,6 @@ so the PDF opens anywhere. Without the font there is no Chinese PDF to make: the
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,10 +15,9 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+from pipelines.pdf_fonts import CJK_FONT
+
 FONT = "wqy"
-# fontTools reports every bitmap table it cannot subset; nothing a user can act on.
-logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 HEADINGS = FontFace(emphasis="", fill_color=(232, 232, 232))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipelines.daily_report.form import CheckStatus, PlaybackForm
-from pipelines.daily_report.pdf_base import CJK_FONT, ReportPdf
+from pipelines.daily_report.pdf_base import ReportPdf
 from pipelines.daily_report.text import (
     FORM_TITLE,
     form_summary,
@@ -19,6 +19,7 @@ from pipelines.daily_report.text import (
     site_label,
     zone_note,
 )
+from pipelines.pdf_fonts import CJK_FONT
 
 COLUMNS = ("日期", "时段", "摄像机", "自动扫描", "人工回放", "发现问题", "结论", "检查人签名")
 WIDTHS = (20.0, 20.0, 20.0, 44.0, 44.0, 60.0, 34.0, 35.0)  # 277 mm: A4 landscape less margins

@@ -10,7 +10,6 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from analyzer import ANALYZER_VERSION
-from pipelines.daily_report import pdf_base
 from pipelines.daily_report.day import gather_day
 from pipelines.daily_report.files import day_report_name, form_name, write_atomic
 from pipelines.daily_report.form import gather_form
@@ -19,6 +18,7 @@ from pipelines.daily_report.pdf_base import MissingFontError, require_font
 from pipelines.daily_report.pdf_day import day_pdf
 from pipelines.daily_report.pdf_form import form_pdf
 from pipelines.daily_report.periods import period_days
+from pipelines.pdf_fonts import CJK_FONT
 from pipelines.site import Site
 
 
@@ -43,9 +43,9 @@ def write_daily_reports(
     report; a report written before is replaced. The HTML pages are written first: without
     the Chinese font `MissingFontError` is raised after them, with the pages in `written`.
     Raises ValueError for a period outside 1..31 days, OSError when `out_dir` is not writable.
-    `font` is the Chinese font file (default: `pdf_base.CJK_FONT`, WenQuanYi Zen Hei).
+    `font` is the Chinese font file (default: `pdf_fonts.CJK_FONT`, WenQuanYi Zen Hei).
     """
-    font = pdf_base.CJK_FONT if font is None else font
+    font = CJK_FONT if font is None else font
     period = period_days(day, days)
     with Session(engine) as session:
         reports = [

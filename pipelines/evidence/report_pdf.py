@@ -7,22 +7,15 @@ exports of one case give the same bytes.
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
-from pathlib import Path
 
 from fpdf import FPDF
 
 from analyzer.wallclock import iso
 from pipelines.evidence.contents import ExportContents
+from pipelines.pdf_fonts import CJK_FONT, cjk_font_available
 
-CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
-# fontTools reports every bitmap table it cannot subset; nothing a user can act on.
-logging.getLogger("fontTools").setLevel(logging.ERROR)
-
-
-def cjk_font_available() -> bool:
-    return CJK_FONT.is_file()
+__all__ = ["CJK_FONT", "cjk_font_available", "report_pdf"]
 
 
 def report_pdf(contents: ExportContents, package_paths: dict[str, str]) -> bytes:

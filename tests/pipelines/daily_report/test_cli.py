@@ -9,7 +9,8 @@ import pypdfium2 as pdfium
 import pytest
 
 from pipelines.cli import main
-from pipelines.daily_report import pdf_base
+from pipelines.daily_report import write
+from pipelines.pdf_fonts import CJK_FONT
 
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLES = ROOT / "sample_videos"
@@ -61,7 +62,7 @@ def daily(store: str, out: Path, *extra: str) -> int:
 
 
 @pytest.mark.video
-@pytest.mark.skipif(not pdf_base.CJK_FONT.is_file(), reason="Chinese font absent")
+@pytest.mark.skipif(not CJK_FONT.is_file(), reason="Chinese font absent")
 def test_daily_report_of_the_sample(
     sample_store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -92,7 +93,7 @@ def test_without_the_font_the_command_writes_html_and_exits_1(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(pdf_base, "CJK_FONT", tmp_path / "no-font.ttc")
+    monkeypatch.setattr(write, "CJK_FONT", tmp_path / "no-font.ttc")
     out = tmp_path / "reports"
     assert daily(sample_store, out) == 1
     assert sorted(p.name for p in out.iterdir()) == [FILES[0], FILES[2]]

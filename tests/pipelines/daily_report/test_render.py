@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from pipelines.daily_report import MissingFontError, write_daily_reports
-from pipelines.daily_report.pdf_base import CJK_FONT
+from pipelines.pdf_fonts import CJK_FONT
 from pipelines.store import open_store
 from tests.pipelines.daily_report import scenario
 from tests.pipelines.daily_report.helpers import DAY1, DAY2, SITE, ZONE
