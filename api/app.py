@@ -76,6 +76,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     )
     app.state.service = state
     install_error_handlers(app, page_error=pages.error_page)
+    # Starlette types handlers as taking any Exception; this one takes its own kind only.
     app.add_exception_handler(pages.SignInNeeded, pages.sign_in_redirect)  # type: ignore[arg-type]
     for router in ROUTERS:
         app.include_router(router)
