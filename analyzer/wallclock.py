@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from analyzer.intervals import Span
 
 # Time stamps NVRs and phones put in file names, tried in this order at each position.
 _FILE_NAME_PATTERNS = (
@@ -73,3 +75,15 @@ def start_from_pattern(
 def iso(posix_s: float, zone: tzinfo) -> str:
     """ISO-8601 with the zone's offset, to the millisecond."""
     return datetime.fromtimestamp(posix_s, zone).isoformat(timespec="milliseconds")
+
+
+def local_time(day: date, hour: int, zone: tzinfo) -> float:
+    """POSIX seconds of `hour`:00 on `day` in `zone`; hour 24 is the next day's midnight."""
+    moment = datetime.combine(day + timedelta(days=hour // 24), time(hour % 24), tzinfo=zone)
+    return moment.timestamp()
+
+
+def day_window(day: date, zone: tzinfo) -> Span:
+    """The site's calendar day as POSIX [local midnight, next local midnight) (23 or 25 hours
+    on a day the clocks change)."""
+    return Span(local_time(day, 0, zone), local_time(day, 24, zone))

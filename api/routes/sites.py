@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from analyzer import ANALYZER_VERSION
+from analyzer.wallclock import day_window
 from api.access import visible_cameras
 from api.deps import AuditorUser, SessionDep, StateDep
 from api.errors import ERROR_RESPONSES, not_found
@@ -55,8 +56,8 @@ def camera_day(
         state.site.camera(camera) is not None or load_recordings(session, camera=camera)
     ):
         raise not_found(f"camera {camera}")
-    start = datetime.combine(day, time(), tzinfo=state.zone).timestamp()
-    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=state.zone).timestamp()
+    window = day_window(day, state.zone)
+    start, end = window.start, window.end
     spans = [
         SpanPublic(start=max(r.start, start), end=min(r.end, end))
         for r in load_recordings(session, camera=camera, ending_after=start, starting_before=end)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -13,6 +13,7 @@ from analyzer import ANALYZER_VERSION
 from analyzer.custody import CustodyLeg
 from analyzer.findings import Finding
 from analyzer.legs import derive_legs
+from analyzer.wallclock import day_window
 from api.access import visible_cameras
 from api.deps import MaybeUser, SessionDep, StateDep
 from api.errors import not_found
@@ -143,8 +144,8 @@ def camera_day_page(
     me = page_user(request, user)
     if not me.may_see(camera):
         raise not_found(f"camera {camera}")
-    start = datetime.combine(day, time(), tzinfo=state.zone).timestamp()
-    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=state.zone).timestamp()
+    window = day_window(day, state.zone)
+    start, end = window.start, window.end
     recordings = [
         r
         for r in load_recordings(session, camera=camera, ending_after=start, starting_before=end)

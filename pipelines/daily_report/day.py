@@ -21,8 +21,9 @@ from analyzer.findings import NOT_COVERAGE, Finding, FindingKind, Severity
 from analyzer.intervals import Span, clip_spans, merge_spans
 from analyzer.legs import derive_legs
 from analyzer.recording import CameraKind
+from analyzer.wallclock import day_window
 from pipelines.daily_report.coverage import Bar, Coverage, analysed_spans, bars, coverage
-from pipelines.daily_report.periods import Mark, day_window, hour_marks
+from pipelines.daily_report.periods import Mark, hour_marks
 from pipelines.daily_report.scope import camera_filter, names_camera, report_cameras, room_filter
 from pipelines.daily_report.sources import StoreExtract, load_extract
 from pipelines.daily_report.views import touches

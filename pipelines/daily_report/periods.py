@@ -8,9 +8,10 @@ daylight-saving change is 23 or 25 hours long; blocks start at local 00:00, 06:0
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, timedelta, tzinfo
 
 from analyzer.intervals import Span
+from analyzer.wallclock import day_window, local_time
 
 BLOCK_HOURS = 6
 BLOCKS_PER_DAY = 24 // BLOCK_HOURS
@@ -39,17 +40,6 @@ class Mark:
 
     fraction: float
     label: str
-
-
-def local_time(day: date, hour: int, zone: tzinfo) -> float:
-    """POSIX seconds of `hour`:00 on `day` in `zone`; hour 24 is the next day's midnight."""
-    moment = datetime.combine(day + timedelta(days=hour // 24), time(hour % 24), tzinfo=zone)
-    return moment.timestamp()
-
-
-def day_window(day: date, zone: tzinfo) -> Span:
-    """The day as POSIX [local midnight, next local midnight)."""
-    return Span(local_time(day, 0, zone), local_time(day, 24, zone))
 
 
 def period_window(days: tuple[date, ...], zone: tzinfo) -> Span:

@@ -9,6 +9,7 @@ from typing import Any
 from analyzer.custody import CustodyEvent, EventType, LegKind
 from analyzer.findings import FindingKind, Severity
 from analyzer.intervals import Span
+from analyzer.wallclock import day_window
 from pipelines.daily_report.day import (
     FindingGroup,
     build_day,
@@ -17,7 +18,6 @@ from pipelines.daily_report.day import (
     pick_thumbnails,
     rule_order,
 )
-from pipelines.daily_report.periods import day_window
 from pipelines.site import Site
 from tests.pipelines.daily_report.helpers import (
     DAY1,
