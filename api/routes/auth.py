@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import TypeVar
 
 from fastapi import APIRouter, Response
 
@@ -14,6 +15,8 @@ from api.schemas.users import LoginRequest, UserPublic
 from api.settings import AuthMode
 from api.state import ServiceState
 from pipelines.store.users import User, authenticate
+
+R = TypeVar("R", bound=Response)
 
 router = APIRouter(prefix="/api/auth", tags=["auth"], responses=ERROR_RESPONSES)
 
@@ -29,11 +32,7 @@ def login(
 
 @router.post("/logout", status_code=204)
 def logout(user: MaybeUser, state: StateDep, client: ClientDep) -> Response:
-    response = Response(status_code=204)
-    response.delete_cookie(sessions.COOKIE_NAME, path="/")
-    if user is not None:
-        record(state, entry(user, client, Action.LOGOUT, "user", user.username))
-    return response
+    return end_session(Response(status_code=204), state, user, client)
 
 
 @router.get("/me", response_model=UserPublic)
@@ -57,6 +56,14 @@ def sign_in(
         raise ApiError(401, ErrorCode.UNAUTHENTICATED, "wrong user name or password")
     record(state, entry(user, client, Action.LOGIN, "user", user.username))
     return user
+
+
+def end_session(response: R, state: ServiceState, user: User | None, client: str) -> R:
+    """`response` with the session cookie removed; the sign-out recorded."""
+    response.delete_cookie(sessions.COOKIE_NAME, path="/")
+    if user is not None:
+        record(state, entry(user, client, Action.LOGOUT, "user", user.username))
+    return response
 
 
 def set_session_cookie(response: Response, state: ServiceState, user: User) -> None:

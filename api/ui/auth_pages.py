@@ -7,11 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api import sessions
-from api.audit_trail import Action, entry, record
 from api.deps import ClientDep, MaybeUser, SessionDep, StateDep
 from api.errors import ApiError
-from api.routes.auth import set_session_cookie, sign_in
+from api.routes.auth import end_session, set_session_cookie, sign_in
 from api.ui.i18n import LANGUAGE_COOKIE, LANGUAGES
 from api.ui.render import render, safe_next
 
@@ -63,8 +61,4 @@ def login_form(
 
 @router.post("/logout")
 def logout_form(user: MaybeUser, state: StateDep, client: ClientDep) -> RedirectResponse:
-    response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(sessions.COOKIE_NAME, path="/")
-    if user is not None:
-        record(state, entry(user, client, Action.LOGOUT, "user", user.username))
-    return response
+    return end_session(RedirectResponse("/login", status_code=303), state, user, client)
