@@ -12,6 +12,7 @@ import base64
 import binascii
 import time
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -73,8 +74,16 @@ def _user_of(request: Request, state: ServiceState, session: Session) -> User | 
     if token:
         claim = sessions.read(token, state.session_key, now=time.time())
         if claim is not None:
-            return get_user_by_id(session, user_id=claim.user_id)
+            user = get_user_by_id(session, user_id=claim.user_id)
+            ended = user is not None and user.signed_out_at is not None
+            if user is not None and not (ended and claim.issued <= _posix(user.signed_out_at)):
+                return user
+            return None
     return _basic_user(request.headers.get("authorization"), session)
+
+
+def _posix(moment: datetime | None) -> float:
+    return 0.0 if moment is None else moment.timestamp()
 
 
 def _basic_user(header: str | None, session: Session) -> User | None:

@@ -2,8 +2,9 @@
 
 The payload names the user by id and carries the expiry; the key lives in
 `$VAULTWATCH_HOME/keys/session.key` (made on first use, mode 0600), so sessions survive a
-restart of the service and die with the key. Ending a session early means deleting the
-cookie (logout) or deactivating the user (checked on every request).
+restart of the service and die with the key. Signing out ends every session of the user
+issued before it (`users.signed_out_at`, checked on every request, like deactivation), so a
+copied cookie dies with the sign-out too.
 """
 
 from __future__ import annotations
@@ -23,8 +24,11 @@ _KEY_BYTES = 32
 
 @dataclass(frozen=True)
 class SessionClaim:
+    """Who, until when, and since when (a sign-out ends the sessions issued before it)."""
+
     user_id: int
     expires: float
+    issued: float
 
 
 def load_or_create_key(path: Path) -> bytes:
@@ -47,7 +51,7 @@ def load_or_create_key(path: Path) -> bytes:
 
 
 def issue(claim: SessionClaim, key: bytes) -> str:
-    payload = _b64(json.dumps({"u": claim.user_id, "e": claim.expires}).encode())
+    payload = _b64(json.dumps({"u": claim.user_id, "e": claim.expires, "i": claim.issued}).encode())
     return f"{payload}.{_sign(payload, key)}"
 
 
@@ -58,7 +62,9 @@ def read(token: str, key: bytes, *, now: float) -> SessionClaim | None:
         return None
     try:
         data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-        claim = SessionClaim(user_id=int(data["u"]), expires=float(data["e"]))
+        claim = SessionClaim(
+            user_id=int(data["u"]), expires=float(data["e"]), issued=float(data["i"])
+        )
     except (ValueError, KeyError, TypeError):
         return None
     return claim if claim.expires > now else None

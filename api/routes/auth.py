@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from fastapi import APIRouter, Response
+from sqlalchemy.orm import Session
 
 from api import sessions
 from api.audit_trail import Action, entry, record
@@ -14,7 +16,8 @@ from api.errors import ERROR_RESPONSES, ApiError, ErrorCode
 from api.schemas.users import LoginRequest, UserPublic
 from api.settings import AuthMode
 from api.state import ServiceState
-from pipelines.store.users import User, authenticate
+from pipelines.store.audit import append_audit, run_audited
+from pipelines.store.users import User, authenticate, sign_out
 
 R = TypeVar("R", bound=Response)
 
@@ -59,18 +62,26 @@ def sign_in(
 
 
 def end_session(response: R, state: ServiceState, user: User | None, client: str) -> R:
-    """`response` with the session cookie removed; the sign-out recorded."""
+    """`response` with the session cookie removed; every session of the user ended and the
+    sign-out recorded, in one transaction."""
     response.delete_cookie(sessions.COOKIE_NAME, path="/")
-    if user is not None:
-        record(state, entry(user, client, Action.LOGOUT, "user", user.username))
+    if user is None:
+        return response
+    signed_in = user
+
+    def work(session: Session) -> None:
+        sign_out(session, user_id=signed_in.id, at=datetime.now(UTC))
+        append_audit(session, entry(signed_in, client, Action.LOGOUT, "user", signed_in.username))
+
+    run_audited(state.sessions, work)
     return response
 
 
 def set_session_cookie(response: Response, state: ServiceState, user: User) -> None:
     lifetime = state.settings.session_hours * 3600
-    token = sessions.issue(
-        sessions.SessionClaim(user_id=user.id, expires=time.time() + lifetime), state.session_key
-    )
+    now = time.time()
+    claim = sessions.SessionClaim(user_id=user.id, expires=now + lifetime, issued=now)
+    token = sessions.issue(claim, state.session_key)
     # SameSite=Strict: no other site can make the browser send it (the forms' CSRF guard).
     response.set_cookie(
         sessions.COOKIE_NAME,

@@ -30,6 +30,7 @@ class UserPublic(UserBase):
     created_at: datetime
     created_by: str
     has_password: bool
+    signed_out_at: datetime | None
 
     @classmethod
     def of(cls, user: User) -> UserPublic:

@@ -57,6 +57,8 @@ class User:
     created_at: datetime
     created_by: str
     has_password: bool
+    # Sessions issued before this moment are over.
+    signed_out_at: datetime | None = None
 
     def may_see(self, camera: str) -> bool:
         """Whether the user may see footage and findings of `camera` ("a+b": any of them)."""
@@ -141,6 +143,14 @@ def authenticate(session: Session, *, username: str, password: str) -> User | No
     return user_from_row(row)
 
 
+def sign_out(session: Session, *, user_id: int, at: datetime) -> None:
+    """End every session of the user issued before `at`. Does not commit."""
+    row = session.get(UserRow, user_id)
+    if row is not None:
+        row.signed_out_at = at
+        session.flush()
+
+
 def list_users(session: Session) -> list[User]:
     return [user_from_row(r) for r in session.scalars(select(UserRow).order_by(UserRow.id))]
 
@@ -155,6 +165,7 @@ def user_from_row(row: UserRow) -> User:
         created_at=row.created_at,
         created_by=row.created_by,
         has_password=row.password_hash is not None,
+        signed_out_at=row.signed_out_at,
     )
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import PASSWORD, SampleScan
+from api.app import create_app
+from api.settings import ServiceSettings
+from tests.api.conftest import PASSWORD, SampleScan, sign_in
 
 
 def kinds(response_json: dict) -> list[str]:  # type: ignore[type-arg]
@@ -165,3 +167,19 @@ def test_the_openapi_document_lists_every_resource(app_client: TestClient) -> No
     ):
         assert prefix in paths
     assert app_client.get("/docs").status_code == 200
+
+
+def test_signing_out_ends_every_session_of_the_user(settings: ServiceSettings) -> None:
+    app = create_app(settings)
+    with TestClient(app) as desk, TestClient(app) as laptop:
+        sign_in(desk, "inspector")
+        sign_in(laptop, "inspector")
+        copied = desk.cookies.get("vaultwatch_session")
+        assert desk.post("/api/auth/logout").status_code == 204
+        # The laptop's session and a copy of the desk's cookie are over as well.
+        assert laptop.get("/api/auth/me").status_code == 401
+        with TestClient(app, cookies={"vaultwatch_session": copied}) as thief:
+            assert thief.get("/api/auth/me").status_code == 401
+        # Signing in again starts a new session.
+        sign_in(laptop, "inspector")
+        assert laptop.get("/api/auth/me").json()["username"] == "inspector"

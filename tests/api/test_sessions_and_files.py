@@ -15,15 +15,15 @@ KEY = b"k" * 32
 
 
 def test_a_session_token_carries_its_user_until_it_expires() -> None:
-    token = sessions.issue(sessions.SessionClaim(user_id=7, expires=1000.0), KEY)
-    assert sessions.read(token, KEY, now=999.0) == sessions.SessionClaim(7, 1000.0)
+    token = sessions.issue(sessions.SessionClaim(user_id=7, expires=1000.0, issued=10.0), KEY)
+    assert sessions.read(token, KEY, now=999.0) == sessions.SessionClaim(7, 1000.0, 10.0)
     assert sessions.read(token, KEY, now=1000.0) is None
 
 
 @pytest.mark.parametrize("forge", ["other key", "swap payload", "no signature", "garbage"])
 def test_forged_session_tokens_are_nobody(forge: str) -> None:
-    token = sessions.issue(sessions.SessionClaim(user_id=7, expires=1e12), KEY)
-    admin = sessions.issue(sessions.SessionClaim(user_id=1, expires=1e12), b"x" * 32)
+    token = sessions.issue(sessions.SessionClaim(user_id=7, expires=1e12, issued=0.0), KEY)
+    admin = sessions.issue(sessions.SessionClaim(user_id=1, expires=1e12, issued=0.0), b"x" * 32)
     forged = {
         "other key": admin,
         "swap payload": admin.split(".")[0] + "." + token.split(".")[1],

@@ -69,7 +69,7 @@ def test_empty_database_is_migrated_to_head(db_url: str) -> None:
     engine = open_store(db_url)
     try:
         assert table_names(engine) == APP_TABLES | {"alembic_version"}
-        assert current_revision(engine) == head_revision() == "0006"
+        assert current_revision(engine) == head_revision() == "0007"
     finally:
         engine.dispose()
 
