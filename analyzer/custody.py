@@ -8,6 +8,7 @@ cover it: fixed cameras of the room for a stay (V1), the handheld recorder named
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -70,3 +71,13 @@ class CustodyLeg:
     @property
     def room(self) -> str:
         return self.from_room
+
+
+def events_by_lot(events: Iterable[CustodyEvent]) -> dict[str, list[CustodyEvent]]:
+    """The events that name a lot, per lot (sorted by lot name), each lot's in the given
+    order; duty events naming no lot are left out."""
+    grouped: dict[str, list[CustodyEvent]] = {}
+    for event in events:
+        if event.lot:
+            grouped.setdefault(event.lot, []).append(event)
+    return dict(sorted(grouped.items()))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from analyzer.custody import CustodyEvent
+from analyzer.custody import events_by_lot
 from analyzer.legs import derive_legs
 from api.deps import AuditorUser, SessionDep, StateDep
 from api.errors import ERROR_RESPONSES, not_found
@@ -27,10 +26,6 @@ LotName = Annotated[str, Query(min_length=1, max_length=200)]
 
 @router.get("/lots", response_model=list[LotSummaryPublic])
 def list_lots(_user: AuditorUser, session: SessionDep, state: StateDep) -> list[LotSummaryPublic]:
-    by_lot: dict[str, list[CustodyEvent]] = defaultdict(list)
-    for event in load_custody_events(session):
-        if event.lot:
-            by_lot[event.lot].append(event)
     return [
         LotSummaryPublic(
             lot=lot,
@@ -38,7 +33,7 @@ def list_lots(_user: AuditorUser, session: SessionDep, state: StateDep) -> list[
             first=Moment.of(events[0].time, state.zone),
             last=Moment.of(events[-1].time, state.zone),
         )
-        for lot, events in sorted(by_lot.items())
+        for lot, events in events_by_lot(load_custody_events(session)).items()
     ]
 
 

@@ -31,6 +31,7 @@ from pipelines.store import (
     load_recordings,
 )
 from pipelines.store.audit import load_audit
+from pipelines.store.custody import get_custody_event
 from pipelines.store.finding_query import FindingFilter, StoredFinding, find_findings
 from pipelines.store.reviews import load_reviews
 from pipelines.store.schema import ReviewState
@@ -125,8 +126,8 @@ def finding_page(
     if finding.custody_leg:
         lot = finding.custody_leg.split("/", 1)[0]
     elif finding.custody_event:
-        matching = [e for e in load_custody_events(session) if e.event_id == finding.custody_event]
-        lot = matching[0].lot if matching and matching[0].lot else None
+        event = get_custody_event(session, event_id=finding.custody_event)
+        lot = event.lot if event is not None and event.lot else None
     if lot is not None:
         events = load_custody_events(session, lot=lot)
     return render(

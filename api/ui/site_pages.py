@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from analyzer import ANALYZER_VERSION
-from analyzer.custody import CustodyLeg
+from analyzer.custody import CustodyLeg, events_by_lot
 from analyzer.findings import Finding
 from analyzer.legs import derive_legs
 from analyzer.wallclock import day_window
@@ -34,11 +34,8 @@ def lots_page(
     request: Request, state: StateDep, session: SessionDep, user: MaybeUser
 ) -> HTMLResponse:
     me = page_user(request, user)
-    by_lot: dict[str, list[Any]] = defaultdict(list)
-    for event in load_custody_events(session):
-        if event.lot:
-            by_lot[event.lot].append(event)
-    return render(request, state, me, "lots.html", lots=sorted(by_lot.items()))
+    lots = events_by_lot(load_custody_events(session)).items()
+    return render(request, state, me, "lots.html", lots=lots)
 
 
 @router.get("/lots/view", response_class=HTMLResponse)

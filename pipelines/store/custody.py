@@ -153,6 +153,12 @@ def load_custody_events(
     return [custody_event_from_row(row) for row in session.scalars(query)]
 
 
+def get_custody_event(session: Session, *, event_id: str) -> CustodyEvent | None:
+    """The stored event with this id, or None."""
+    row = session.get(CustodyEventRow, event_id)
+    return None if row is None else custody_event_from_row(row)
+
+
 def custody_event_values(
     event: CustodyEvent, *, source_sha256: str, imported_at: datetime
 ) -> dict[str, Any]:
