@@ -187,13 +187,28 @@ def update_run(session: Session, run_id: int, **values: Any) -> None:
 
 def get_run(session: Session, run_id: int) -> NightlyRun | None:
     row = session.get(NightlyRunRow, run_id)
-    if row is None:
-        return None
-    done = session.scalar(
-        select(func.count())
-        .select_from(RecordingAnalysisRow)
-        .where(RecordingAnalysisRow.run_id == run_id)
+    return None if row is None else _run_of(row, _units_done(session, [run_id]).get(run_id, 0))
+
+
+def list_runs(session: Session, *, limit: int = 50) -> list[NightlyRun]:
+    """The latest runs, newest first, with their progress."""
+    query = select(NightlyRunRow).order_by(NightlyRunRow.id.desc()).limit(limit)
+    rows = list(session.scalars(query))
+    done = _units_done(session, [row.id for row in rows])
+    return [_run_of(row, done.get(row.id, 0)) for row in rows]
+
+
+def _units_done(session: Session, run_ids: Sequence[int]) -> dict[int, int]:
+    """Analyses stored per run, counted from their rows (a unit run twice counts once)."""
+    query = (
+        select(RecordingAnalysisRow.run_id, func.count())
+        .where(RecordingAnalysisRow.run_id.in_(list(run_ids)))
+        .group_by(RecordingAnalysisRow.run_id)
     )
+    return {int(run_id): int(count) for run_id, count in session.execute(query)}
+
+
+def _run_of(row: NightlyRunRow, units_done: int) -> NightlyRun:
     return NightlyRun(
         id=row.id,
         backend=row.backend,
@@ -203,13 +218,7 @@ def get_run(session: Session, run_id: int) -> NightlyRun | None:
         files_seen=row.files_seen,
         files_hashed=row.files_hashed,
         units_total=row.units_total,
-        units_done=int(done or 0),
+        units_done=units_done,
         findings_new=row.findings_new,
         error=row.error,
     )
-
-
-def list_runs(session: Session, *, limit: int = 50) -> list[NightlyRun]:
-    """The latest runs, newest first, with their progress."""
-    ids = session.scalars(select(NightlyRunRow.id).order_by(NightlyRunRow.id.desc()).limit(limit))
-    return [run for run_id in list(ids) if (run := get_run(session, run_id)) is not None]

@@ -19,7 +19,7 @@ from pipelines.nightly.lock import RunLocked, run_lock
 from pipelines.nightly.run import NightlyError, run_nightly
 from pipelines.nightly.units import AnalysisUnit
 from pipelines.store import open_store
-from pipelines.store.nightly import get_run
+from pipelines.store.nightly import get_run, list_runs
 from tests.clips import noisy_scene, regular, write_clip
 from tests.pipelines.nightly.conftest import (
     SEGMENTS,
@@ -68,7 +68,9 @@ def test_a_second_run_analyses_nothing_and_changes_are_taken_up(
     engine = open_store(db_url)
     with Session(engine) as session:
         run = get_run(session, third.run_id)
+        runs = [(r.id, r.units_total, r.units_done) for r in list_runs(session)]
     engine.dispose()
+    assert runs == [(third.run_id, 2, 2), (again.run_id, 0, 0), (first.run_id, 5, 5)]
     assert run is not None and (run.state, run.units_total, run.units_done) == ("done", 2, 2)
 
 
