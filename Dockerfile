@@ -13,7 +13,7 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /opt/vaultwatch
-COPY pyproject.toml README.md ARCHITECTURE.md ./
+COPY pyproject.toml README.md ARCHITECTURE.md NOTICE ./
 COPY analyzer ./analyzer
 COPY models ./models
 COPY pipelines ./pipelines

@@ -151,6 +151,30 @@ def suppress_flicker(times: FloatArray, counts: IntArray, min_run_s: float) -> I
     return smoothed
 
 
+@dataclass(frozen=True, slots=True)
+class CountedBy:
+    """The detectors behind a count timeline, by class (`NO_DETECTOR` where none counted)."""
+
+    persons: str
+    bundles: str
+
+    @classmethod
+    def parse(cls, counted_with: str) -> CountedBy:
+        """From a timeline's `counted_with` ("persons=NAME;bundles=NAME;every_s=..."), the
+        description `pipelines.counting.CountingSetup` writes and the store keeps."""
+        fields = {}
+        for part in counted_with.split(";"):
+            key, _, value = part.partition("=")
+            fields[key] = value
+        return cls(fields.get("persons") or NO_DETECTOR, fields.get("bundles") or NO_DETECTOR)
+
+    def __str__(self) -> str:
+        return f"persons: {self.persons}; bundles: {self.bundles}"
+
+
+NO_DETECTOR = "none"
+
+
 @dataclass(frozen=True)
 class CountTimeline:
     """People and bundles seen on one recording, one row per analysed frame.
@@ -178,6 +202,10 @@ class CountTimeline:
 
     def __len__(self) -> int:
         return int(self.time.shape[0])
+
+    @property
+    def counted_by(self) -> CountedBy:
+        return CountedBy.parse(self.counted_with)
 
     def shifted(self, seconds: float) -> CountTimeline:
         """The same counts `seconds` later (the recording's start was corrected)."""

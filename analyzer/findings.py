@@ -59,14 +59,31 @@ class Severity(StrEnum):
     CRITICAL = "critical"
 
 
+# Below this median confidence the counts behind a finding are too unsure to act on unseen:
+# the motion fallback's counts (0.3 at most) and a detector's weak boxes fall under it.
+LOW_CONFIDENCE = 0.5
+
+
 @dataclass(frozen=True, slots=True)
 class Counts:
-    """People and bundles seen during a finding (None where not measured)."""
+    """People and bundles seen during a finding (None where not measured).
+
+    `counted_by` names the detectors the counts came from ("persons: yolox-nano; bundles:
+    bundle_yolo"); `confidence` is the median confidence of the counted frames (0..1), None
+    where the finding was not made from counts.
+    """
 
     persons_min: int | None = None
     persons_max: int | None = None
     bundles_min: int | None = None
     bundles_expected: int | None = None
+    counted_by: str | None = None
+    confidence: float | None = None
+
+    @property
+    def low_confidence(self) -> bool:
+        """Whether the counts are too unsure to act on without looking at the footage."""
+        return self.confidence is not None and self.confidence < LOW_CONFIDENCE
 
 
 @dataclass(frozen=True, slots=True)

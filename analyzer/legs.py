@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 
 from analyzer.custody import CustodyEvent, CustodyLeg, EventType, LegKind
 
+# Events that happen in the room the lot is in.
+_IN_ROOM = frozenset({EventType.HANDOVER, EventType.OPEN, EventType.CLOSE})
+
 
 @dataclass(frozen=True)
 class OpenMove:
@@ -36,9 +39,11 @@ def derive_legs(events: Sequence[CustodyEvent], *, until: float | None = None) -
 
     Expects events already validated by the import (per lot: arrive before depart, one room at
     a time). Events other than arrive and depart (handover, open, close) fall inside stays;
-    duty events belong to rooms, not lots, and are ignored here. A lot still in a room after its
-    last event stays there until `until` (the end of the period checked, e.g. the end of the
-    footage), or until its last event when no `until` is given.
+    duty events belong to rooms, not lots, and are ignored here. A lot whose trail starts
+    mid-way was in the room of its first event then: a first handover, open or close starts a
+    stay, a first depart a move; nothing before it is a leg (its custody is unknown). A lot
+    still in a room after its last event stays there until `until` (the end of the period
+    checked, e.g. the end of the footage), or until its last event when no `until` is given.
     """
     by_lot: dict[str, list[CustodyEvent]] = defaultdict(list)
     for event in events:
@@ -49,6 +54,8 @@ def derive_legs(events: Sequence[CustodyEvent], *, until: float | None = None) -
         ordered = sorted(by_lot[lot], key=lambda e: (e.time, e.row))
         arrived: CustodyEvent | None = None
         departed: CustodyEvent | None = None
+        if ordered[0].type in _IN_ROOM:
+            arrived = ordered[0]
         for event in ordered:
             if event.type is EventType.ARRIVE:
                 if departed is not None:

@@ -78,13 +78,17 @@ class CountSeries:
 
     time: (n,) POSIX seconds; persons, bundles: (n,) int64, the largest count any camera saw
     at that moment (each camera's latest sample, if not older than `stale_s`), or
-    `NOT_MEASURED` where no camera measured it.
+    `NOT_MEASURED` where no camera measured it; confidence: (n,) float64, the least confidence
+    of those samples (NaN where none). `counted_by` names the detectors of each distinct
+    setup that contributed.
     """
 
     time: npt.NDArray[np.float64]
     persons: npt.NDArray[np.int64]
     bundles: npt.NDArray[np.int64]
+    confidence: npt.NDArray[np.float64]
     cameras: tuple[str, ...]
+    counted_by: tuple[str, ...] = ()
 
 
 def count_series(
@@ -108,11 +112,13 @@ def count_series(
     ]
     if not parts:
         empty_i = np.zeros(0, np.int64)
-        return CountSeries(np.zeros(0, np.float64), empty_i, empty_i.copy(), tuple(cameras))
+        empty_f = np.zeros(0, np.float64)
+        return CountSeries(empty_f, empty_i, empty_i.copy(), empty_f.copy(), tuple(cameras))
     times = np.unique(np.concatenate([t.time for t in parts]))
     times = times[(times >= window.start) & (times <= window.end)]
     persons = np.full(times.size, NOT_MEASURED, np.int64)
     bundles = np.full(times.size, NOT_MEASURED, np.int64)
+    confidence = np.full(times.size, np.nan, np.float64)
     for timeline in parts:
         index = np.searchsorted(timeline.time, times, side="right") - 1
         valid = index >= 0
@@ -120,8 +126,10 @@ def count_series(
         fresh[valid] = times[valid] - timeline.time[index[valid]] <= stale_s
         persons[fresh] = np.maximum(persons[fresh], timeline.persons[index[fresh]])
         bundles[fresh] = np.maximum(bundles[fresh], timeline.bundles[index[fresh]])
+        confidence[fresh] = np.fmin(confidence[fresh], timeline.confidence[index[fresh]])
     seen = tuple(sorted({t.camera for t in parts}))
-    return CountSeries(times, persons, bundles, seen)
+    counted_by = tuple(sorted({str(t.counted_by) for t in parts}))
+    return CountSeries(times, persons, bundles, confidence, seen, counted_by)
 
 
 def condition_spans(
@@ -156,11 +164,16 @@ def _counts(series: CountSeries, first: int, last: int, expected: int | None) ->
     bundles = series.bundles[first : last + 1]
     persons = persons[persons != NOT_MEASURED]
     bundles = bundles[bundles != NOT_MEASURED]
+    confidence = series.confidence[first : last + 1]
+    confidence = confidence[~np.isnan(confidence)]
     return Counts(
         persons_min=int(persons.min()) if persons.size else None,
         persons_max=int(persons.max()) if persons.size else None,
         bundles_min=int(bundles.min()) if bundles.size else None,
         bundles_expected=expected,
+        counted_by=" | ".join(series.counted_by) or None,
+        # The median: one frame's weak box does not make a minute of counts unsure.
+        confidence=round(float(np.median(confidence)), 3) if confidence.size else None,
     )
 
 
@@ -349,7 +362,7 @@ def bundle_counts_at_events(
                 severity=Severity.HIGH,
                 detail=f"{event.type.value} of lot {event.lot}: form says {event.bundles} "
                 f"bundles, at most {int(measured.max())} seen on video",
-                counts=Counts(bundles_min=int(measured.min()), bundles_expected=event.bundles),
+                counts=_counts(series, 0, series.time.size - 1, event.bundles),
                 custody_leg=None if leg is None else leg.leg_id,
                 custody_event=event.event_id,
                 frame_time=event.time,
@@ -566,4 +579,17 @@ def check_custody(
     findings += duty_understaffed(events, rooms, evidence, thresholds, period)
     findings += early_pickups(trail, rooms, sessions, thresholds)
     findings += missing_arrivals(trail)
+    findings = [_with_confidence_caveat(f) for f in findings]
     return sorted(findings, key=lambda f: (f.start, f.kind.value, f.camera))
+
+
+def _with_confidence_caveat(finding: Finding) -> Finding:
+    """A finding made from unsure counts says so where every reader sees it, its detail."""
+    counts = finding.counts
+    if counts is None or not counts.low_confidence:
+        return finding
+    return dataclasses.replace(
+        finding,
+        detail=f"{finding.detail} (low-confidence counts: {counts.confidence:.2f} by "
+        f"{counts.counted_by}; check the footage)",
+    )

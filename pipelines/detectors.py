@@ -1,9 +1,9 @@
 """Which detectors count people and bundles on a camera, loaded once per scan.
 
 Order of choice for each class: the scan's option (`--person-model`, `--bundle-model`), the
-camera's entry in the site file, then the default. The default bundle model is the one the
-product ships; there is no default person model (the user imports one), so fixed cameras fall
-back to the low-confidence motion detector and handheld recorders count no people.
+camera's entry in the site file, then the default: the models the product ships (YOLOX-Nano
+for people, `bundle_yolo` for bundles). The low-confidence motion detector counts people only
+where it is asked for by name (`motion`), on fixed cameras: it sees moving blobs, not people.
 """
 
 from __future__ import annotations
@@ -25,7 +25,10 @@ NO_MODEL = "none"
 # Weak boxes are kept for the tracker to continue tracks with; whether a box counts is decided
 # after tracking (`CountingSettings.min_confidence`).
 TRACKING_OPTIONS = DetectorOptions(person_confidence=0.1, bundle_confidence=0.1)
+DEFAULT_PERSON_MODEL = "yolox-nano"
 DEFAULT_BUNDLE_MODEL = "bundle_yolo"
+# Not a registered model: the background-subtraction fallback, for a site with no usable model.
+MOTION_FALLBACK = "motion"
 
 
 class DetectorChoiceError(ValueError):
@@ -71,7 +74,7 @@ def counting_setup(
     Called per recording: the motion fallback learns one stream's background and must start
     afresh on the next file.
     """
-    person_name = choice.person_model or camera.person_model
+    person_name = choice.person_model or camera.person_model or DEFAULT_PERSON_MODEL
     bundle_name = choice.bundle_model or camera.bundle_model
     if bundle_name is None:
         bundle_name = DEFAULT_BUNDLE_MODEL if catalog.has(DEFAULT_BUNDLE_MODEL) else NO_MODEL
@@ -79,11 +82,16 @@ def counting_setup(
     person: Detector | None
     ceiling = 1.0
     person_min_confidence = None
-    if person_name is None and camera.kind is CameraKind.FIXED:
+    if person_name == MOTION_FALLBACK:
+        if camera.kind is not CameraKind.FIXED:
+            raise DetectorChoiceError(
+                f"camera {camera.id!r}: the motion fallback counts moving blobs against a still "
+                "background and cannot count on a handheld recorder; name a person model"
+            )
         person = MotionPersonDetector(MotionPersonSettings(fps=settings.fps))
         # Its boxes all carry the same low score: the score says "fallback", not "unsure".
         ceiling, person_min_confidence = MAX_CONFIDENCE, 0.0
-    elif person_name is None or person_name == NO_MODEL:
+    elif person_name == NO_MODEL:
         person = None
     else:
         person = catalog.get(person_name)

@@ -10,7 +10,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
-from analyzer.findings import Finding
+from analyzer.findings import Counts, Finding
 from analyzer.recording import RecordingInfo
 from analyzer.wallclock import iso
 
@@ -34,6 +34,11 @@ def recording_entry(recording: RecordingInfo, zone: tzinfo) -> dict[str, Any]:
     }
 
 
+def counts_entry(counts: Counts) -> dict[str, Any]:
+    """A finding's counts, with whether they are too unsure to act on unseen."""
+    return {**dataclasses.asdict(counts), "low_confidence": counts.low_confidence}
+
+
 def finding_entry(finding: Finding, zone: tzinfo) -> dict[str, Any]:
     return {
         "id": finding.id,
@@ -46,7 +51,7 @@ def finding_entry(finding: Finding, zone: tzinfo) -> dict[str, Any]:
         "duration_s": round(finding.duration_s, 3),
         "severity": finding.severity.value,
         "detail": finding.detail,
-        "counts": None if finding.counts is None else dataclasses.asdict(finding.counts),
+        "counts": None if finding.counts is None else counts_entry(finding.counts),
         "custody_event": finding.custody_event,
         "custody_leg": finding.custody_leg,
         "frame": finding.frame,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -36,7 +36,7 @@ from pipelines import media
 from pipelines.clock_reader import ClockFaces, ClockReader, check_clock
 from pipelines.counting import CountingSetup, ObjectCounter
 from pipelines.ingest import resolve_start
-from pipelines.site import Camera, Site, read_reference_image
+from pipelines.site import Camera, Room, RoomKind, Site, read_reference_image
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,8 @@ class ScanOptions:
     camera: str | None = None
     camera_kind: CameraKind | None = None
     room: str | None = None
+    # Kind of a room named by `room` that the site file does not have.
+    room_kind: RoomKind = RoomKind.VAULT
     start: float | None = None
     analysis_every_s: float = 0.2
     counting: Callable[[Camera], CountingSetup | None] | None = None
@@ -101,32 +103,45 @@ Progress = Callable[[float], object]
 def camera_for(path: Path, options: ScanOptions) -> Camera:
     """The camera a file belongs to: `--camera`, a site camera whose file pattern matches, or
     else the name of the folder holding the file (NVR exports keep one folder per channel),
-    with the site's settings for a camera of that name."""
+    with the site's settings for a camera of that name. `--kind` and `--room` override what
+    the site says of it."""
     if options.camera is not None:
         configured = options.site.camera(options.camera)
-        if configured is not None:
-            return (
-                configured
-                if options.camera_kind is None
-                else configured.model_copy(update={"kind": options.camera_kind})
-            )
+    else:
+        # A folder named like a site camera holds that camera's files, with its settings.
+        configured = options.site.camera_for_file(path.name) or options.site.camera(
+            path.parent.name
+        )
+    if configured is None:
         return Camera(
-            id=options.camera,
+            id=options.camera or path.parent.name or "camera",
             kind=options.camera_kind or CameraKind.FIXED,
             room=options.room,
         )
-    matched = options.site.camera_for_file(path.name)
-    if matched is not None:
-        return matched
-    # A folder named like a site camera holds that camera's files, with its settings.
-    by_folder = options.site.camera(path.parent.name)
-    if by_folder is not None:
-        return by_folder
-    return Camera(
-        id=path.parent.name or "camera",
-        kind=options.camera_kind or CameraKind.FIXED,
-        room=options.room,
-    )
+    overrides = {
+        key: value
+        for key, value in (("kind", options.camera_kind), ("room", options.room))
+        if value is not None
+    }
+    return configured.model_copy(update=overrides) if overrides else configured
+
+
+def site_for_files(files: Sequence[Path], options: ScanOptions) -> Site:
+    """The site as the command line describes it: the site file's, plus every camera the
+    files belong to and the room `--room` names, so the custody rules know which camera
+    watches which room exactly as they would from a site file saying the same.
+
+    A room named only on the command line is of `options.room_kind`.
+    """
+    site = options.site
+    rooms = list(site.rooms)
+    if options.room is not None and site.room(options.room) is None:
+        rooms.append(Room(id=options.room, kind=options.room_kind))
+    cameras = {camera.id: camera for camera in site.cameras}
+    for path in files:
+        camera = camera_for(path, options)
+        cameras[camera.id] = camera
+    return site.model_copy(update={"rooms": rooms, "cameras": list(cameras.values())})
 
 
 class SignalMeter:

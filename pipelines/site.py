@@ -16,7 +16,7 @@ using a default). Example, with every key:
         # wall-clock start, read with `time_format` (Python strptime).
         file_pattern: 'ch01_(?P<start>\\d{14})_\\d{14}\\.mp4'
         time_format: '%Y%m%d%H%M%S'
-        person_model: yolox-nano      # registered with `vaultwatch models import`
+        person_model: yolox-nano      # the shipped default; or one from `vaultwatch models import`
         bundle_model: bundle_yolo     # the shipped default; 'none' to not count
         zone: [[0.05, 0.2], [0.95, 0.2], [0.95, 1.0], [0.05, 1.0]]
         # What the camera should see (a still of its view, same aspect as its video), relative
@@ -161,7 +161,9 @@ class Camera(StrictModel):
     )
     time_format: str | None = Field(None, description="strptime format of group `start`.")
     person_model: str | None = Field(
-        None, description="Registered model that counts people here ('none' to not count)."
+        None,
+        description="Registered model that counts people here (default: the shipped "
+        "yolox-nano; 'none' to not count; 'motion': the low-confidence motion fallback).",
     )
     bundle_model: str | None = Field(
         None, description="Registered model that counts bundles here ('none' to not count)."
@@ -305,6 +307,9 @@ class Site(StrictModel):
 
     def camera(self, camera_id: str) -> Camera | None:
         return next((c for c in self.cameras if c.id == camera_id), None)
+
+    def room(self, room_id: str) -> Room | None:
+        return next((r for r in self.rooms if r.id == room_id), None)
 
     def camera_for_file(self, file_name: str) -> Camera | None:
         """The first camera whose file pattern matches the whole file name."""

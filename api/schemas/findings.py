@@ -18,6 +18,13 @@ class CountsPublic(Public):
     persons_max: int | None
     bundles_min: int | None
     bundles_expected: int | None
+    counted_by: str | None = Field(None, description="Detectors the counts came from.")
+    confidence: float | None = Field(
+        None, description="Median confidence of the counted frames, 0..1."
+    )
+    low_confidence: bool = Field(
+        False, description="The counts are too unsure to act on without viewing the footage."
+    )
 
 
 class FindingBase(Public):
@@ -58,7 +65,11 @@ class FindingPublic(FindingBase):
             start=Moment.of(f.start, zone),
             end=Moment.of(f.end, zone),
             duration_s=round(f.duration_s, 3),
-            counts=None if f.counts is None else CountsPublic(**dataclasses.asdict(f.counts)),
+            counts=None
+            if f.counts is None
+            else CountsPublic(
+                **dataclasses.asdict(f.counts), low_confidence=f.counts.low_confidence
+            ),
             custody_event=f.custody_event,
             custody_leg=f.custody_leg,
             frame_time=None if f.frame_time is None else Moment.of(f.frame_time, zone),

@@ -105,6 +105,12 @@ def read_custody(
         ) from exc
 
 
+def report_notes(form: CustodyForm) -> None:
+    """The form's notes on standard error, one a line."""
+    for note in form.notes:
+        sys.stderr.write(f"vaultwatch: note: {note}\n")
+
+
 def store_custody(session: Session, form: CustodyForm) -> CustodySummary:
     """Store a checked form's events and commit (see `save_custody_events`); events stored
     with other content are a usage error naming each of them, and nothing is stored."""
@@ -169,8 +175,7 @@ def run_import(args: argparse.Namespace) -> int:
             )
     finally:
         engine.dispose()
-    for note in result.form.notes:
-        sys.stderr.write(f"vaultwatch: note: {note}\n")
+    report_notes(result.form)
     summary = result.summary
     sys.stdout.write(
         f"{args.path}: {len(result.events)} events, {summary.new} new, {summary.known} "

@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +25,13 @@ from pipelines.cli.common import (
     parse_time,
     site_and_zone,
 )
-from pipelines.cli.custody import custody_conflict, read_custody
+from pipelines.cli.custody import custody_conflict, read_custody, report_notes
 from pipelines.counting import CountingSetup
 from pipelines.custody_forms.reader import CustodyForm
 from pipelines.detectors import (
     DEFAULT_BUNDLE_MODEL,
+    DEFAULT_PERSON_MODEL,
+    MOTION_FALLBACK,
     DetectorCatalog,
     DetectorChoice,
     DetectorChoiceError,
@@ -36,7 +39,7 @@ from pipelines.detectors import (
 )
 from pipelines.document import findings_document, write_document
 from pipelines.scan_and_store import StoredScan, scan_and_store
-from pipelines.site import Camera, Site
+from pipelines.site import Camera, RoomKind, Site
 from pipelines.store import CustodyConflictError, load_custody_events
 from pipelines.timeline_csv import write_timeline_csv
 
@@ -55,7 +58,17 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--kind", choices=[k.value for k in CameraKind], help="camera kind (default fixed)"
     )
-    parser.add_argument("--room", metavar="ID", help="room the camera watches")
+    parser.add_argument(
+        "--room",
+        metavar="ID",
+        help="room the camera watches (the custody rules check its stays with this camera)",
+    )
+    parser.add_argument(
+        "--room-kind",
+        choices=[k.value for k in RoomKind],
+        default=RoomKind.VAULT.value,
+        help="kind of a --room the site file does not have (default vault)",
+    )
     parser.add_argument(
         "--start",
         metavar="ISO",
@@ -74,8 +87,9 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--person-model",
         metavar="NAME",
-        help="registered model that counts people ('none': do not count; default: the "
-        "camera's in the site file, else the low-confidence motion fallback on fixed cameras)",
+        help=f"registered model that counts people ('none': do not count; '{MOTION_FALLBACK}': "
+        "the low-confidence motion fallback, fixed cameras only; default: the camera's in the "
+        f"site file, else the shipped {DEFAULT_PERSON_MODEL})",
     )
     parser.add_argument(
         "--bundle-model",
@@ -135,10 +149,18 @@ def run(args: argparse.Namespace) -> int:
         camera=args.camera,
         camera_kind=CameraKind(args.kind) if args.kind else None,
         room=args.room,
+        room_kind=RoomKind(args.room_kind),
         start=None if args.start is None else parse_time(args.start, zone, "--start"),
         analysis_every_s=1.0 / args.analysis_fps,
-        counting=None if args.no_counting else _counting_for(args, site),
         gate=None if args.exhaustive else GateSettings(),
+    )
+    # The flags mean what a site file saying the same would: the files' cameras and the room
+    # join the site, so the custody rules know which camera watches which room.
+    described = scan.site_for_files(discovery.files, options)
+    options = replace(
+        options,
+        site=described,
+        counting=None if args.no_counting else _counting_for(args, described),
     )
     engine = open_engine(args.db)
     try:
@@ -148,7 +170,10 @@ def run(args: argparse.Namespace) -> int:
         if args.custody is not None:
             with Session(engine) as session:
                 history = load_custody_events(session)
-            custody = read_custody(args.custody, site=site, zone=zone, history=history)
+            custody = read_custody(
+                args.custody, site=_form_site(site, described), zone=zone, history=history
+            )
+            report_notes(custody)
         try:
             stored = _scan_with_progress(engine, discovery.files, options, custody, _params(args))
         except CustodyConflictError as exc:
@@ -175,14 +200,24 @@ def run(args: argparse.Namespace) -> int:
     return 2 if discovery.problems else 0
 
 
+def _form_site(site_file: Site, described: Site) -> Site:
+    """The site a handover form is checked against: its locations must be rooms and its
+    devices cameras only where the site file lists rooms or cameras (with those the flags
+    add); without a site file a form may name any place and any recorder."""
+    return described.model_copy(
+        update={
+            "rooms": described.rooms if site_file.rooms else [],
+            "cameras": described.cameras if site_file.cameras else [],
+        }
+    )
+
+
 def _counting_for(args: argparse.Namespace, site: Site) -> Callable[[Camera], CountingSetup | None]:
     """Checks the chosen models now, so a wrong name fails before any video is decoded."""
     catalog = DetectorCatalog()
     choice = DetectorChoice(person_model=args.person_model, bundle_model=args.bundle_model)
     for camera in site.cameras:
         _setup(camera, choice, site, catalog)
-    if args.camera is not None or not site.cameras:
-        _setup(Camera(id=args.camera or "camera"), choice, site, catalog)
 
     def setup_for(camera: Camera) -> CountingSetup | None:
         return _setup(camera, choice, site, catalog)
@@ -221,6 +256,7 @@ def _params(args: argparse.Namespace) -> dict[str, Any]:
         "camera": args.camera,
         "kind": args.kind,
         "room": args.room,
+        "room_kind": args.room_kind,
         "start": args.start,
         "site": None if args.site is None else str(args.site),
         "tz": args.tz,

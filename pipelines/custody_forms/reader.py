@@ -12,7 +12,7 @@ from typing import TypeVar
 from analyzer.custody import CustodyEvent, EventType
 from analyzer.recording import CameraKind
 from pipelines.custody_forms import fields
-from pipelines.custody_forms.grammar import custody_problems
+from pipelines.custody_forms.grammar import custody_problems, mid_trail_starts
 from pipelines.custody_forms.tables import (
     CustodyFileError,
     FormFormat,
@@ -36,8 +36,9 @@ T = TypeVar("T")
 class CustodyForm:
     """A form that passed every check.
 
-    `events` are in file order; `notes` are lines that are allowed but that the rules will
-    report (a depart naming no handheld recorder); `sha256` is the hex SHA-256 of the bytes
+    `events` are in file order; `notes` are lines that are allowed but that a reader should
+    know of (a lot whose trail starts mid-way, a depart naming no handheld recorder, which the
+    rules report); `sha256` is the hex SHA-256 of the bytes
     the events were read from.
     """
 
@@ -108,7 +109,7 @@ def read_custody_form(
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
         events=events,
-        notes=checks.notes,
+        notes=mid_trail_starts(events, history=history) + checks.notes,
     )
 
 

@@ -146,7 +146,7 @@ class FindingRow(Base):
     severity: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str] = mapped_column(Text)
     # `Counts` as an object of its fields; NULL when the finding has no counts at all.
-    counts: Mapped[dict[str, int | None] | None] = mapped_column(json_document())
+    counts: Mapped[dict[str, Any] | None] = mapped_column(json_document())
     custody_event: Mapped[str | None] = mapped_column(Text)
     custody_leg: Mapped[str | None] = mapped_column(Text)
     # POSIX seconds of the representative frame, like the analyzer's value.

@@ -25,6 +25,7 @@ from models.backends.options import DetectorOptions
 from models.classes import COCO80
 from models.detector import Detector
 from models.registry import ModelRegistry
+from models.storage import sha256_file
 from tests.models.conftest import SHARED, SKIP_SHARED
 
 pytestmark = [
@@ -73,14 +74,22 @@ def nano(tmp_path_factory: pytest.TempPathFactory) -> ModelRegistry:
 
 
 def test_import_through_the_module_api(home: Path) -> None:
-    manifest = reg.import_model(MODEL, name="yolox-nano", format="yolox", classes="coco80")
+    manifest = reg.import_model(MODEL, name="nano-copy", format="yolox", classes="coco80")
     assert manifest.class_names == COCO80 and manifest.person_classes == ("person",)
     assert (manifest.input_size.height, manifest.input_size.width) == (416, 416)
     # the shipped built-ins verify too
-    assert [(r.name, r.ok) for r in reg.verify_models() if not r.builtin] == [("yolox-nano", True)]
+    assert [(r.name, r.ok) for r in reg.verify_models() if not r.builtin] == [("nano-copy", True)]
     assert all(r.ok for r in reg.verify_models())
-    detector: Detector = reg.load_detector("yolox-nano")
+    detector: Detector = reg.load_detector("nano-copy")
     assert isinstance(detector, YoloxOnnxDetector) and not detector.dynamic_batch
+
+
+def test_the_shipped_person_model_is_this_yolox_nano(home: Path) -> None:
+    """The built-in `yolox-nano` is these weights, counting COCO's person and nothing else."""
+    shipped = ModelRegistry.from_env().get("yolox-nano")
+    assert shipped.builtin and shipped.sha256 == sha256_file(MODEL)
+    assert shipped.person_classes == ("person",) and shipped.bundle_classes == ()
+    assert isinstance(reg.load_detector("yolox-nano"), YoloxOnnxDetector)
 
 
 @pytest.mark.parametrize("index", PERSON_AT_TABLE)

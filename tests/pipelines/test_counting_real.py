@@ -11,7 +11,6 @@ import pytest
 
 from analyzer.counting import CountTimeline
 from analyzer.wallclock import time_zone
-from models.registry import ModelRegistry
 from models.storage import sha256_file
 from pipelines import scan
 from pipelines.detectors import DetectorCatalog, DetectorChoice, counting_setup
@@ -31,9 +30,6 @@ def count_timeline(video: str, *, screened: bool = True) -> CountTimeline:
     frame on the 2-fps grid is analysed (`vaultwatch scan --exhaustive` also turns off the
     detector gate)."""
     path = shared_path("videos", video)
-    ModelRegistry.from_env().import_model(
-        shared_path("models", "yolox_nano.onnx"), name="yolox-nano", format="yolox", replace=True
-    )
     site = Site()
     catalog = DetectorCatalog()
     choice = DetectorChoice(person_model="yolox-nano", bundle_model="none")

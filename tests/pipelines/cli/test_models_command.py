@@ -45,6 +45,31 @@ def test_import_list_verify_and_refusals(tmp_path, vaultwatch_home, capsys):
     assert "nano" in capsys.readouterr().err
 
 
+def test_the_motion_fallback_is_refused_on_a_handheld_recorder(tmp_path, capsys):
+    clip = write_clip(tmp_path / "clip.mp4", regular(2, 10), noisy_scene())
+    argv = ["scan", str(clip), "--kind", "handheld", "--person-model", "motion"]
+    assert main(argv) == 2
+    assert "motion fallback" in capsys.readouterr().err
+
+
+@pytest.mark.video
+@pytest.mark.shared
+@pytest.mark.parametrize("kind", ["fixed", "handheld"])
+def test_a_fresh_install_counts_people_with_the_shipped_model(tmp_path, kind, capsys):
+    """No model imported, no site file: people are counted by YOLOX-Nano on fixed cameras and
+    handheld recorders alike, with the detector's own confidence (not the fallback's 0.3)."""
+    video = shared_path("videos", "one-by-one-person-detection.mp4")
+    out = tmp_path / "timeline.csv"
+    argv = ["scan", str(video), "--kind", kind, "--tz", "UTC", "--timeline", str(out)]
+    assert main(argv) == 0
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
+    persons = np.array([int(r["persons"]) for r in rows])
+    confidence = np.array([float(r["confidence"]) for r in rows])
+    # The clip shows one person at a time for most of its 139 s, nobody in between.
+    assert 0.6 <= np.mean(persons == 1) <= 0.95 and np.mean(persons == 0) >= 0.05
+    assert np.median(confidence[persons == 1]) >= 0.5
+
+
 def test_unknown_model_name_fails_before_scanning(tmp_path, capsys):
     clip = write_clip(tmp_path / "clip.mp4", regular(2, 10), noisy_scene())
     assert main(["scan", str(clip), "--person-model", "nosuch"]) == 2
@@ -65,8 +90,8 @@ def test_timeline_with_the_motion_fallback(tmp_path):
 
     clip = write_clip(tmp_path / "cam_20261124080000.mp4", regular(12, 10), walker)
     out = tmp_path / "timeline.csv"
-    args = ["scan", str(clip), "--tz", "UTC", "--bundle-model", "none", "--timeline", str(out)]
-    assert main(args) == 0
+    args = ["scan", str(clip), "--tz", "UTC", "--person-model", "motion", "--bundle-model", "none"]
+    assert main([*args, "--timeline", str(out)]) == 0
     rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
     assert list(rows[0]) == ["time", "camera", "persons", "bundles", "confidence"]
     assert rows[0]["time"] == "2026-11-24T08:00:00.000+00:00"

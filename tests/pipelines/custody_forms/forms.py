@@ -314,11 +314,6 @@ BAD_FORMS = [
         ("row 3: depart of lot L1 from exam-office, but it is in vault-1 (arrived at row 2)",),
     ),
     BadForm(
-        "depart before any arrive",
-        (DEPART,),
-        ("row 2: depart of lot L1 from vault-1, but it has not arrived anywhere before",),
-    ),
-    BadForm(
         "handover in another room",
         (ARRIVE, line("E2", T("09:00"), "handover", location="exam-office")),
         ("row 3: handover of lot L1 in exam-office, but it is in vault-1 (arrived at row 2)",),
@@ -330,11 +325,6 @@ BAD_FORMS = [
             "row 4: open of lot L1 in vault-1, but it left vault-1 at row 3 and has not "
             "arrived anywhere since",
         ),
-    ),
-    BadForm(
-        "close before any arrive",
-        (line(type="close", bundles=""),),
-        ("row 2: close of lot L1 in vault-1, but it has not arrived anywhere before",),
     ),
     BadForm(
         "every problem of the file at once",

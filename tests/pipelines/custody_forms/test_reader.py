@@ -276,9 +276,30 @@ def test_a_form_continues_the_custody_of_known_events(tmp_path):
         ]
     )  # fmt: skip
     path = write_text(tmp_path / "out.csv", text)
-    assert "has not arrived anywhere before" in problems_of(path)[0]
-    events = read_custody_file(path, site=SITE, zone=ZONE, history=known)
-    assert [e.event_id for e in events] == ["X1", "X2"]
+    form = read_custody_form(path, site=SITE, zone=ZONE, history=known)
+    assert [e.event_id for e in form.events] == ["X1", "X2"]
+    assert form.notes == []  # the arrive is known: nothing of the trail is missing
+
+
+@pytest.mark.parametrize("first", ["depart", "handover", "open", "close"])
+def test_a_form_may_start_mid_trail_and_says_so_once(tmp_path, first):
+    """Real forms start mid-trail: the lot was in the first event's room; before it is unknown."""
+    device = "phone-1" if first == "depart" else ""
+    bundles = "" if first in ("open", "close") else "4"
+    text = "\n".join(
+        [
+            HEADER,
+            line("M1", "2026-06-07T10:00+08:00", first, "L2", "vault-1", bundles, device=device),
+            line("M2", "2026-06-07T10:05+08:00", "handover", "L3", "vault-1", "2"),
+        ]
+    )  # fmt: skip
+    form = read_custody_form(write_text(tmp_path / "mid.csv", text), site=SITE, zone=ZONE)
+    assert [str(note) for note in form.notes if "starts with" in str(note)] == [
+        f"row 2: lot L2 starts with its {first} in vault-1: where it was before is not on the "
+        "forms and is not checked",
+        "row 3: lot L3 starts with its handover in vault-1: where it was before is not on the "
+        "forms and is not checked",
+    ]
 
 
 def test_a_form_that_contradicts_known_events_names_them(tmp_path):
