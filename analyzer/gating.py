@@ -179,3 +179,29 @@ def recheck_windows(
         for first, last in true_runs(picked)
         if not plan.full[first : last + 1].all()
     ]
+
+
+def coarse_changes(
+    time: npt.NDArray[np.float64],
+    counts: npt.NDArray[np.int64],
+    step_s: float,
+) -> list[tuple[float, float]]:
+    """Stretches (start, end) between two consecutive count samples that lie further apart
+    than the counting step and whose counts differ.
+
+    time: (n,) increasing seconds of the samples; counts: (n, k) integers (a column per
+    counted class) or (n,). In a keyframe-only GOP the count is sampled once a GOP (2 s and
+    more), so when it changes between two keyframes the change lies somewhere in the GOP
+    between them: the every-frame path places it to a counting step, this path only to a
+    GOP. Under a bitrate target with strong sensor noise the packet screening cannot see
+    someone walk in at all (the encoder keeps every frame the same size and spends the bits
+    on the noise), so these stretches are where the boundaries of a presence must be
+    measured again.
+    """
+    if time.size < 2:
+        return []
+    per_sample = counts.reshape(time.size, -1)
+    differ = (per_sample[1:] != per_sample[:-1]).any(axis=1)
+    # Half a step of slack: sample times sit on frame times, not exactly on the grid.
+    sparse = np.diff(time) > 1.5 * step_s
+    return [(float(time[i]), float(time[i + 1])) for i in np.flatnonzero(differ & sparse)]

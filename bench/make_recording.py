@@ -37,7 +37,7 @@ import numpy.typing as npt
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SOURCE_CLIP = SHARED / "videos" / "one-by-one-person-detection.mp4"
 
-WIDTH, HEIGHT, FPS = 1280, 720, 25
+FPS = 25
 GOP = 50  # 2 s, a common NVR setting
 # Quality of the NVR's encoding. 23 spends about 0.05 bit a pixel on this room, like the real
 # indoor CCTV clip in ../shared (768x432, 10 fps, 189 kbit/s: 0.057 bit a pixel), and keeps
@@ -50,6 +50,41 @@ START = datetime(2026, 5, 14, 1, 0, 0)  # wall clock of the first frame, as the 
 
 Image = npt.NDArray[np.uint8]
 Mask = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Size:
+    """The recording's picture size in pixels (even, for I420)."""
+
+    width: int
+    height: int
+
+
+SIZES = {"720p": Size(1280, 720), "1080p": Size(1920, 1080)}
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """How the NVR encodes: constant quality (`crf`), or a bitrate target with a cap
+    (`bitrate_mbit`: x264 ABR, maxrate = the target, VBV buffer of two seconds), as most
+    recorders are set up (1-4 Mbit/s at 720p and 1080p)."""
+
+    preset: str
+    crf: int
+    bitrate_mbit: float | None = None
+
+    def options(self) -> dict[str, str]:
+        # Fixed GOPs with no scene-cut keyframes and no B-frames, like an NVR's stream.
+        x264 = f"keyint={GOP}:min-keyint={GOP}:scenecut=0:bframes=0"
+        if self.bitrate_mbit is None:
+            return {"preset": self.preset, "crf": str(self.crf), "x264-params": x264}
+        bits = round(self.bitrate_mbit * 1e6)
+        return {
+            "preset": self.preset,
+            "maxrate": str(bits),
+            "bufsize": str(2 * bits),
+            "x264-params": x264,
+        }
 
 
 @dataclass(frozen=True)
@@ -196,9 +231,13 @@ def plan_episodes(
     activity: float,
     rng: np.random.Generator,
     source: PersonSource,
+    size: Size,
+    *,
+    real_scene: bool = False,
 ) -> list[Episode]:
     """`count` episodes, one in each equal slot of the recording, together at most
-    `activity` of it."""
+    `activity` of it. In the `real_scene` the person stays where the source clip shows them
+    (the source frame scaled to the whole picture, not mirrored)."""
     episodes: list[Episode] = []
     slot = duration_s / count
     budget = activity * duration_s / count
@@ -225,7 +264,9 @@ def plan_episodes(
         mirror = bool(k % 2)
         push = float(rng.uniform(0, 80))
         width = source.width * scale
-        x_offset = round(-push) if mirror else round(WIDTH - width + push)
+        x_offset = round(-push) if mirror else round(size.width - width + push)
+        if real_scene:
+            scale, mirror, x_offset = size.width / source.width, False, 0
         episodes.append(
             Episode(
                 start_s=start,
@@ -245,8 +286,9 @@ class SpriteMaker:
     """Scales a source person into output coordinates and converts it to I420, once per
     (episode, source frame)."""
 
-    def __init__(self, source: PersonSource) -> None:
+    def __init__(self, source: PersonSource, size: Size) -> None:
         self.source = source
+        self.size = size
         self._cache: dict[tuple[int, int], Sprite | None] = {}
 
     def sprite(self, number: int, episode: Episode, index: int) -> Sprite | None:
@@ -266,12 +308,13 @@ class SpriteMaker:
         if ys.size == 0:
             return None
         s = episode.scale
-        y_offset = HEIGHT - self.source.height * s
+        width, height = self.size.width, self.size.height
+        y_offset = height - self.source.height * s
         # Output box, widened to even coordinates, clipped to the frame.
         x0 = max(0, 2 * math.floor((xs.min() * s + episode.x_offset) / 2))
         y0 = max(0, 2 * math.floor((ys.min() * s + y_offset) / 2))
-        x1 = min(WIDTH, 2 * math.ceil(((xs.max() + 1) * s + episode.x_offset) / 2))
-        y1 = min(HEIGHT, 2 * math.ceil(((ys.max() + 1) * s + y_offset) / 2))
+        x1 = min(width, 2 * math.ceil(((xs.max() + 1) * s + episode.x_offset) / 2))
+        y1 = min(height, 2 * math.ceil(((ys.max() + 1) * s + y_offset) / 2))
         if x1 - x0 < 2 or y1 - y0 < 2:
             return None
         # Map the output box back to source pixels and resample it in one warp.
@@ -304,23 +347,54 @@ class SpriteMaker:
         )
 
 
+def chroma_planes(frame: Image) -> tuple[Image, Image]:
+    """The (h/2, w/2) U and V planes of an (h*3/2, w) I420 frame, as views.
+
+    I420 chroma planes are pictures stored row after row in the (h/2, w) area below the
+    luma; viewed as pictures, a box of them can be addressed."""
+    height, width = frame.shape[0] * 2 // 3, frame.shape[1]
+    u_plane = frame[height : height + height // 4].reshape(height // 2, width // 2)
+    v_plane = frame[height + height // 4 :].reshape(height // 2, width // 2)
+    return u_plane, v_plane
+
+
 def paste(frame: Image, sprite: Sprite) -> None:
     """Paste `sprite` into an (h*3/2, w) I420 `frame` in place."""
     x, y = sprite.x, sprite.y
     h, w = sprite.luma.shape
     np.copyto(frame[y : y + h, x : x + w], sprite.luma, where=sprite.mask)
-    # I420 chroma planes are (h/2, w/2) pictures stored row after row in the (h/2, w) area
-    # below the luma; view them as pictures to address a box.
-    u_plane = frame[HEIGHT : HEIGHT + HEIGHT // 4].reshape(HEIGHT // 2, WIDTH // 2)
-    v_plane = frame[HEIGHT + HEIGHT // 4 :].reshape(HEIGHT // 2, WIDTH // 2)
+    u_plane, v_plane = chroma_planes(frame)
     cy, cx = y // 2, x // 2
     np.copyto(u_plane[cy : cy + h // 2, cx : cx + w // 2], sprite.u, where=sprite.mask_half)
     np.copyto(v_plane[cy : cy + h // 2, cx : cx + w // 2], sprite.v, where=sprite.mask_half)
 
 
-def room(rng: np.random.Generator) -> Image:
-    """(HEIGHT, WIDTH, 3) BGR picture of a windowless vault room: wall, floor, steel door,
-    shelves of sealed boxes, a cabinet, ceiling light falloff and a lens vignette."""
+def room(rng: np.random.Generator, size: Size) -> Image:
+    """(height, width, 3) BGR picture of a windowless vault room: wall, floor, steel door,
+    shelves of sealed boxes, a cabinet, ceiling light falloff and a lens vignette. Drawn at
+    720p and scaled to `size` (the room's layout is in 720p pixels)."""
+    picture = _room_720p(rng)
+    if (size.width, size.height) == (1280, 720):
+        return picture
+    return cast(
+        Image, cv2.resize(picture, (size.width, size.height), interpolation=cv2.INTER_CUBIC)
+    )
+
+
+def real_room(source: PersonSource, size: Size) -> Image:
+    """(height, width, 3) BGR: the source clip's own room, empty (the per-pixel median of
+    the stretch before its first visit), scaled up to `size` as a higher-resolution camera
+    of the same scene would show it (smooth, without the clip's own compression noise once
+    the fresh sensor noise is added)."""
+    first, last = (source.index(s) for s in VISITS[0].empty)
+    empty = np.median(source.frames[first : last + 1], axis=0).astype(np.uint8)
+    return cast(Image, cv2.resize(empty, (size.width, size.height), interpolation=cv2.INTER_CUBIC))
+
+
+WIDTH, HEIGHT = 1280, 720  # the synthetic room is laid out in these pixels
+
+
+def _room_720p(rng: np.random.Generator) -> Image:
     horizon = 430
     img = np.zeros((HEIGHT, WIDTH, 3), np.float32)
     rows = np.arange(HEIGHT, dtype=np.float32)[:, None]
@@ -406,7 +480,7 @@ class NoiseBank:
 class Clock:
     """The camera's on-screen date and time, burned in top-left over the noisy picture."""
 
-    def __init__(self) -> None:
+    def __init__(self) -> None:  # the same 1-em text at 720p and 1080p, as NVRs draw it
         self._second = -1
         self._values = np.zeros((0, 0), np.uint8)
         self._mask = np.zeros((0, 0), np.bool_)
@@ -426,8 +500,7 @@ class Clock:
         h, w = self._values.shape
         np.copyto(frame[12 : 12 + h, 16 : 16 + w], self._values, where=self._mask)
         # Neutral chroma under the text, so it stays white and black.
-        u_plane = frame[HEIGHT : HEIGHT + HEIGHT // 4].reshape(HEIGHT // 2, WIDTH // 2)
-        v_plane = frame[HEIGHT + HEIGHT // 4 :].reshape(HEIGHT // 2, WIDTH // 2)
+        u_plane, v_plane = chroma_planes(frame)
         half = self._mask[::2, ::2]
         for plane in (u_plane, v_plane):
             np.copyto(plane[6 : 6 + h // 2, 8 : 8 + w // 2], np.uint8(128), where=half)
@@ -447,14 +520,16 @@ def render(
     duration_s: float,
     episodes: Sequence[Episode],
     sprites: SpriteMaker,
+    scene: Image,
     rng: np.random.Generator,
-    preset: str,
-    crf: int,
+    encoding: Encoding,
+    noise_sigma: float,
 ) -> list[tuple[float, float]]:
-    """Encode the recording; returns the output seconds [first, end) each episode's person
-    is pasted in (end = last such frame + one frame)."""
-    background = cast(Image, cv2.cvtColor(room(rng), cv2.COLOR_BGR2YUV_I420))
-    noise = NoiseBank(background.shape, NOISE_SIGMA, rng)
+    """Encode the recording of the (h, w, 3) BGR `scene`; returns the output seconds
+    [first, end) each episode's person is pasted in (end = last such frame + one frame)."""
+    height, width = scene.shape[:2]
+    background = cast(Image, cv2.cvtColor(scene, cv2.COLOR_BGR2YUV_I420))
+    noise = NoiseBank(background.shape, noise_sigma, rng)
     phases = rng.uniform(0, 2 * math.pi, 3)
     clock = Clock()
     shown: list[list[float]] = [[math.inf, -math.inf] for _ in episodes]
@@ -465,14 +540,11 @@ def render(
     with av.open(str(out), mode="w") as container:
         container.metadata["creation_time"] = START.replace(tzinfo=UTC).isoformat()
         stream = container.add_stream("libx264", rate=FPS)
-        stream.width, stream.height, stream.pix_fmt = WIDTH, HEIGHT, "yuv420p"
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.codec_context.gop_size = GOP
-        stream.options = {
-            "preset": preset,
-            "crf": str(crf),
-            # Fixed GOPs with no scene-cut keyframes and no B-frames, like an NVR's stream.
-            "x264-params": f"keyint={GOP}:min-keyint={GOP}:scenecut=0:bframes=0",
-        }
+        if encoding.bitrate_mbit is not None:
+            stream.codec_context.bit_rate = round(encoding.bitrate_mbit * 1e6)
+        stream.options = encoding.options()
         for i in range(total):
             t = i / FPS
             base = background
@@ -489,7 +561,7 @@ def render(
                     shown[number][1] = max(shown[number][1], t + 1 / FPS)
             noise.add(base, frame_buffer, i)
             level = flicker(t, phases)
-            luma = frame_buffer[:HEIGHT]
+            luma = frame_buffer[:height]
             # Saturating scalar add/subtract (OpenCV's stubs lack the Scalar overload).
             if level > 0:
                 cv2.add(luma, (level, 0, 0, 0), dst=luma)  # type: ignore[call-overload]
@@ -519,22 +591,44 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--preset", default="ultrafast", help="x264 preset (ultrafast, veryfast)")
     parser.add_argument("--crf", type=int, default=CRF, help="x264 quality (lower: more bits)")
+    parser.add_argument(
+        "--bitrate",
+        type=float,
+        help="Mbit/s: encode to this target, capped at it (as NVRs do), instead of --crf",
+    )
+    parser.add_argument("--size", choices=sorted(SIZES), default="720p")
+    parser.add_argument(
+        "--noise",
+        type=float,
+        default=NOISE_SIGMA,
+        help="sensor noise, grey levels (σ of fresh Gaussian noise every frame)",
+    )
+    parser.add_argument(
+        "--scene",
+        choices=["synthetic", "real"],
+        default="synthetic",
+        help="synthetic vault room, or the source clip's real room scaled up",
+    )
     args = parser.parse_args(argv)
+    size = SIZES[args.size]
     duration_s = args.minutes * 60
     count = args.episodes if args.episodes is not None else max(1, round(args.minutes / 20))
     rng = np.random.default_rng(args.seed)
     source = PersonSource(SOURCE_CLIP)
-    episodes = plan_episodes(duration_s, count, args.activity, rng, source)
+    real = args.scene == "real"
+    episodes = plan_episodes(duration_s, count, args.activity, rng, source, size, real_scene=real)
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    encoding = Encoding(args.preset, args.crf, args.bitrate)
     started = time.perf_counter()
     shown = render(
         args.out,
         duration_s=duration_s,
         episodes=episodes,
-        sprites=SpriteMaker(source),
+        sprites=SpriteMaker(source, size),
+        scene=real_room(source, size) if real else room(rng, size),
         rng=rng,
-        preset=args.preset,
-        crf=args.crf,
+        encoding=encoding,
+        noise_sigma=args.noise,
     )
     elapsed = time.perf_counter() - started
     truth = {
@@ -543,11 +637,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         "minutes": args.minutes,
         "duration_s": duration_s,
         "fps": FPS,
-        "width": WIDTH,
-        "height": HEIGHT,
+        "width": size.width,
+        "height": size.height,
         "gop": GOP,
         "preset": args.preset,
-        "crf": args.crf,
+        "crf": None if args.bitrate is not None else args.crf,
+        "bitrate_mbit": args.bitrate,
+        "noise_sigma": args.noise,
+        "scene": args.scene,
         "start": START.isoformat(),
         "source": f"{SOURCE_CLIP.name} (Intel IoT DevKit sample videos, CC-BY-4.0)",
         "episodes": [
@@ -558,7 +655,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     truth_path = args.out.with_suffix(".json")
     truth_path.write_text(json.dumps(truth, indent=2) + "\n", encoding="utf-8")
     active = sum(b - a for a, b in shown)
-    print(f"{args.out}: {args.minutes:g} min, {args.out.stat().st_size / 1e6:.1f} MB")
+    mbit = args.out.stat().st_size * 8 / duration_s / 1e6
+    print(
+        f"{args.out}: {args.minutes:g} min, {size.width}x{size.height}, "
+        f"{args.out.stat().st_size / 1e6:.1f} MB ({mbit:.2f} Mbit/s)"
+    )
     for n, (a, b) in enumerate(shown, 1):
         print(f"  episode {n}: person {_clock(a)} - {_clock(b)} ({a:.2f}-{b:.2f} s, {b - a:.1f} s)")
     print(f"  activity {active:.0f} s = {100 * active / duration_s:.1f} % of the recording")

@@ -8,6 +8,7 @@ the recording's `CountTimeline` with flicker suppressed.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ from analyzer.counting import (
     suppress_flicker,
 )
 from analyzer.detections import Detections, ObjectClass
+from analyzer.gating import coarse_changes
 from analyzer.picture import block_change
 from analyzer.sampling import SampleGrid
 from models.detector import BgrFrame, Detector
@@ -233,8 +235,46 @@ class ObjectCounter:
         self._bundles.append(self._bundles[-1])
         self._confidence.append(self._confidence[-1])
 
-    def _count(self, time: float, found: Detections, *, width: int, height: int) -> None:
-        tracked = self.tracker.update(found, time)
+    def coarse_changes(self) -> list[tuple[float, float]]:
+        """Stretches (start, end) between two samples further apart than the counting step
+        (keyframe-only GOPs) whose counts differ: where the count changed, known only to a
+        GOP. Waits for the detector's pending runs."""
+        self._flush()
+        self._count_in_flight()
+        counts = np.column_stack((self._persons, self._bundles)).astype(np.int64)
+        return coarse_changes(np.asarray(self._times, np.float64), counts, self.setup.every_s)
+
+    def count_between(self, start: float, end: float, frames: Iterable[DecodedFrame]) -> None:
+        """Counts the frames strictly between two samples at `start` and `end` (decoded again
+        in full) on the counting grid, the detector on every one of them, and merges them
+        into the timeline. They get a tracker of their own, started afresh: a box counts
+        there on its own score, as a new track does on the every-frame path."""
+        grid = SampleGrid(self.setup.every_s)
+        grid.due(start)  # the sample at `start` is counted already: the grid starts there
+        taken = [
+            (frame.time, frame.bgr(self.setup.detect_width))
+            for frame in frames
+            if start < frame.time < end - 1e-6 and grid.due(frame.time)
+        ]
+        if not taken:
+            return
+        self.detector_runs += len(taken)
+        per_detector = self._detect([image for _, image in taken])
+        tracker = ObjectTracker()
+        for index, (time, image) in enumerate(taken):
+            found = Detections.merge([results[index] for results in per_detector])
+            self._count(time, found, width=image.shape[1], height=image.shape[0], tracker=tracker)
+
+    def _count(
+        self,
+        time: float,
+        found: Detections,
+        *,
+        width: int,
+        height: int,
+        tracker: ObjectTracker | None = None,
+    ) -> None:
+        tracked = (self.tracker if tracker is None else tracker).update(found, time)
         counted = in_zone(countable(tracked, self.setup.thresholds), self.setup.zone, width, height)
         count = frame_count(
             counted,
@@ -246,8 +286,9 @@ class ObjectCounter:
         self._persons.append(count.persons)
         self._bundles.append(count.bundles)
         self._confidence.append(count.confidence)
-        # Tracked boxes below the counting threshold still mean "someone may be there".
-        self._last_run_empty = len(tracked) == 0
+        if tracker is None:
+            # Tracked boxes below the counting threshold still mean "someone may be there".
+            self._last_run_empty = len(tracked) == 0
 
     def _count_in_flight(self) -> None:
         try:
@@ -261,9 +302,11 @@ class ObjectCounter:
         self._flush()
         self._count_in_flight()
         self.close()
-        times = np.asarray(self._times, np.float64)
-        persons = np.asarray(self._persons, np.int64)
-        bundles = np.asarray(self._bundles, np.int64)
+        # Stretches counted again (`count_between`) were appended after the rest.
+        order = np.argsort(np.asarray(self._times, np.float64), kind="stable")
+        times = np.asarray(self._times, np.float64)[order]
+        persons = np.asarray(self._persons, np.int64)[order]
+        bundles = np.asarray(self._bundles, np.int64)[order]
         smooth = self.setup.min_run_s
         return CountTimeline(
             camera=self.camera,
@@ -276,7 +319,7 @@ class ObjectCounter:
             bundles=bundles
             if self.setup.bundle is None
             else suppress_flicker(times, bundles, smooth),
-            confidence=np.asarray(self._confidence, np.float32),
+            confidence=np.asarray(self._confidence, np.float32)[order],
         )
 
 
