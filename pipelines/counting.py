@@ -264,6 +264,12 @@ class ObjectCounter:
         for index, (time, image) in enumerate(taken):
             found = Detections.merge([results[index] for results in per_detector])
             self._count(time, found, width=image.shape[1], height=image.shape[0], tracker=tracker)
+        # The new rows went to the end: put them in their place, the timeline is in time order.
+        order = np.argsort(np.asarray(self._times, np.float64), kind="stable").tolist()
+        self._times = [self._times[i] for i in order]
+        self._persons = [self._persons[i] for i in order]
+        self._bundles = [self._bundles[i] for i in order]
+        self._confidence = [self._confidence[i] for i in order]
 
     def _count(
         self,
@@ -302,11 +308,9 @@ class ObjectCounter:
         self._flush()
         self._count_in_flight()
         self.close()
-        # Stretches counted again (`count_between`) were appended after the rest.
-        order = np.argsort(np.asarray(self._times, np.float64), kind="stable")
-        times = np.asarray(self._times, np.float64)[order]
-        persons = np.asarray(self._persons, np.int64)[order]
-        bundles = np.asarray(self._bundles, np.int64)[order]
+        times = np.asarray(self._times, np.float64)
+        persons = np.asarray(self._persons, np.int64)
+        bundles = np.asarray(self._bundles, np.int64)
         smooth = self.setup.min_run_s
         return CountTimeline(
             camera=self.camera,
@@ -319,7 +323,7 @@ class ObjectCounter:
             bundles=bundles
             if self.setup.bundle is None
             else suppress_flicker(times, bundles, smooth),
-            confidence=np.asarray(self._confidence, np.float32)[order],
+            confidence=np.asarray(self._confidence, np.float32),
         )
 
 

@@ -261,7 +261,7 @@ def analyse_recording(
             if counter is not None:
                 counter.take(frame)
         if plan is not None and counter is not None:
-            recounted_s = _count_coarse_changes(path, counter)
+            recounted_s = _count_coarse_changes(path, counter, every_s)
     except BaseException:
         if counter is not None:
             counter.close()
@@ -402,15 +402,18 @@ def _recheck_still_stretches(
     return signals, sum(end - start for start, end in windows)
 
 
-def _count_coarse_changes(path: Path, counter: ObjectCounter) -> float:
+def _count_coarse_changes(path: Path, counter: ObjectCounter, every_s: float) -> float:
     """Where the count changed between two keyframes of keyframe-only GOPs, decode the GOP
     between them in full and count it on the counting grid, so that a presence starts and
     ends where the every-frame path puts it. On a noisy camera recorded at a bitrate target
     the packet screening cannot see someone walk in (every frame is the same size); the
-    keyframes still show them, and this finds the moment. Returns the seconds decoded."""
+    keyframes still show them, and this finds the moment. Returns the seconds decoded.
+
+    `every_s` is the main pass's sampling step: the frames sampled from the keyframe on are
+    the ones the every-frame path counts (its sampling is regular from the first frame)."""
     stretches = counter.coarse_changes()
     for start, end in stretches:
-        frames = media.iter_frames(path, every_s=counter.setup.every_s, window=(start, end))
+        frames = media.iter_frames(path, every_s=every_s, window=(start, end))
         counter.count_between(start, end, frames)
     return sum(end - start for start, end in stretches)
 

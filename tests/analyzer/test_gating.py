@@ -9,6 +9,7 @@ from analyzer.gating import (
     GateSettings,
     GopPlan,
     activity_threshold,
+    coarse_changes,
     gop_sizes,
     margin_gops,
     plan_gops,
@@ -125,3 +126,59 @@ def test_the_threshold_follows_the_recordings_own_spread():
 def test_quiet_percentile_must_be_below_the_median():
     with pytest.raises(ValueError, match="quiet_percentile"):
         GateSettings(quiet_percentile=50.0)
+
+
+def capped_noisy_stream(
+    person: range, *, gops: int = 150, rng_seed: int = 0, lift: float = 0.05
+) -> PacketTimeline:
+    """A noisy camera recorded at a bitrate cap (25 fps, 2-s GOPs): the encoder spends the
+    same ~8.2 kB on every predicted frame whatever the picture does (the rate control keeps
+    them within a few per cent) and ~130 kB on a keyframe; someone in view lifts the frames
+    of the GOPs in `person` by `lift`, and the encoder pays it back right after."""
+    rng = np.random.default_rng(rng_seed)
+    sizes, keys = [], []
+    for g in range(gops):
+        level = 8200.0 * (1 + lift * (g in person) - 0.03 * (g - 1 in person and g not in person))
+        sizes += [130_000, *(level * (1 + rng.normal(0, 0.02, 49)) + rng.normal(0, 150))]
+        keys += [True] + [False] * 49
+    n = len(sizes)
+    return PacketTimeline(np.arange(n) / 25.0, np.array(keys), np.array(sizes, np.int64))
+
+
+def test_a_noisy_camera_at_a_bitrate_cap_is_screened_to_keyframes():
+    # Sensor noise makes every predicted frame large, and the cap makes them all alike: the
+    # threshold must sit on the recording's own level, not open GOPs all over it.
+    plan = plan_gops(capped_noisy_stream(range(0)), GateSettings())
+    assert plan.full_fraction <= 0.02
+
+
+def test_at_a_bitrate_cap_someone_walking_about_lifts_the_frames_little_but_enough():
+    plan = plan_gops(capped_noisy_stream(range(60, 70), lift=0.15), GateSettings())
+    assert plan.full[60:70].all()
+    assert plan.full_fraction < 0.12  # the visit, its margins and a stray GOP or two
+
+
+@pytest.mark.parametrize(
+    ("time", "persons", "expected"),
+    [
+        # keyframes 2 s apart: the count changed somewhere between 4 and 6 s, and 8 and 10 s
+        ([0, 2, 4, 6, 8, 10], [0, 0, 0, 1, 1, 0], [(4.0, 6.0), (8.0, 10.0)]),
+        # a change between samples on the counting grid is placed already
+        ([0, 0.5, 1.0, 1.5, 2.0], [0, 0, 1, 1, 0], []),
+        # a decoded GOP after a keyframe-only one: the change lies in the gap before it
+        ([0, 2, 4, 4.5, 5.0], [0, 0, 1, 1, 1], [(2.0, 4.0)]),
+        # a sample whose frame sits a little off the grid is still on it
+        ([0, 0.5, 1.24, 1.5], [0, 0, 1, 1], []),
+        ([0.0], [1], []),
+        ([], [], []),
+    ],
+)
+def test_coarse_changes_are_count_changes_across_gaps_of_the_counting_grid(time, persons, expected):
+    counts = np.array(persons, np.int64)
+    assert coarse_changes(np.array(time, np.float64), counts, step_s=0.5) == expected
+
+
+def test_a_change_of_any_counted_class_is_a_coarse_change():
+    time = np.array([0.0, 2.0, 4.0])
+    counts = np.array([[1, 0], [1, 0], [1, 1]], np.int64)  # persons, bundles
+    assert coarse_changes(time, counts, step_s=0.5) == [(2.0, 4.0)]

@@ -107,3 +107,45 @@ def test_detection_runs_beside_the_caller_and_counts_stay_in_frame_order():
     timeline = counter.finish()
     assert threading.get_ident() not in threads
     assert timeline.persons.tolist() == [1, 0] * 20
+
+
+class SeesAfter(ScriptedDetector):
+    """Sees one person in frames whose (grey) level says they were taken at or after
+    `arrives` seconds: the frame carries its time, so any order of calls gives one answer."""
+
+    def __init__(self, arrives: float) -> None:
+        super().__init__()
+        self.arrives = arrives
+
+    def detect(self, frames: Sequence[BgrFrame]) -> list[Detections]:
+        found = []
+        for frame in frames:
+            self.present = int(frame[0, 0, 0]) >= self.arrives * 4
+            found += super().detect([frame])
+        return found
+
+
+def timed_frame(time: float) -> DecodedFrame:
+    picture = np.full((90, 160, 3), int(time * 4), np.uint8)  # the level tells the time
+    return DecodedFrame(time, av.VideoFrame.from_ndarray(picture, format="bgr24"))
+
+
+def test_a_count_change_between_keyframes_is_counted_again_on_the_counting_grid():
+    detector = SeesAfter(arrives=21.3)
+    setup = CountingSetup(
+        person=detector, bundle=None, every_s=0.5, batch=2, detect_width=160, min_run_s=0.0
+    )
+    counter = ObjectCounter(setup, "cam", "sha", recording_start=100.0)
+    for time in range(0, 40, 2):  # keyframe-only GOPs: one frame every 2 s
+        counter.take(timed_frame(float(time)))
+    assert counter.coarse_changes() == [(20.0, 22.0)]
+    # the GOP decoded again in full: 10 fps, its keyframe and the next keyframe included
+    frames = [timed_frame(20.0 + i / 10) for i in range(21)]
+    counter.count_between(20.0, 22.0, frames)
+    assert counter.coarse_changes() == []  # placed now: only grid steps around the change
+    timeline = counter.finish()
+    expected = [*range(0, 20, 2), 20, 20.5, 21.0, 21.5, *range(22, 40, 2)]
+    assert (timeline.time - 100.0).tolist() == expected
+    present = timeline.time[timeline.persons == 1] - 100.0
+    assert present.min() == 21.5  # the first grid sample after 21.3 s, as on every frame
+    assert counter.detector_runs == 20 + 3

@@ -4,17 +4,19 @@ detector (a dark figure on a light room), gated scan against the every-frame sca
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 from scipy import ndimage
 
 from analyzer.detections import Detections, ObjectClass
-from analyzer.gating import GateSettings
+from analyzer.gating import GateSettings, plan_gops
 from analyzer.wallclock import time_zone
 from models.detector import BgrFrame
 from models.storage import sha256_file
-from pipelines import scan
+from pipelines import media, scan
 from pipelines.counting import CountingSetup
 from pipelines.site import Camera, Site
 from tests.clips import write_clip
@@ -64,8 +66,8 @@ def room(width: int = 320, height: int = 180):
     return paint
 
 
-def analyse(path, *, gated: bool):
-    detector = DarkFigureDetector()
+def analyse(path, *, gated: bool, detector: DarkFigureDetector | None = None):
+    detector = detector if detector is not None else DarkFigureDetector()
     options = scan.ScanOptions(
         site=Site(),
         zone=time_zone("UTC"),
@@ -172,3 +174,72 @@ def test_keyframes_that_match_are_decoded_again_before_anything_is_called_frozen
     assert 39.5 <= f_start <= 42.5 and abs(f_end - 60) <= 1.0
     assert abs(g_start - f_start) <= 1.0 and abs(g_end - f_end) <= 1.0
     assert gated.rechecked_s > 0
+
+
+class CallCounting(DarkFigureDetector):
+    def __init__(self) -> None:
+        self.frames = 0
+
+    def detect(self, frames: Sequence[BgrFrame]) -> list[Detections]:
+        self.frames += len(frames)
+        return super().detect(frames)
+
+
+def write_capped_clip(path: Path, scene, *, seconds: float, fps: int, gop: int, kbit: int):
+    """x264 at a bitrate target capped at the same rate (as NVRs record), fixed GOPs, no
+    scene-cut keyframes, no B-frames."""
+    with av.open(str(path), "w") as output:
+        stream = output.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = 320, 180, "yuv420p"
+        stream.codec_context.bit_rate = kbit * 1000
+        stream.options = {
+            "preset": "ultrafast",
+            "threads": "1",
+            "maxrate": str(kbit * 1000),
+            "bufsize": str(2 * kbit * 1000),
+            "x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0:bframes=0",
+        }
+        for index in range(int(seconds * fps)):
+            frame = av.VideoFrame.from_ndarray(scene(index, index / fps), format="bgr24")
+            frame.pts = index
+            output.mux(stream.encode(frame))
+        output.mux(stream.encode(None))
+    return path
+
+
+def test_a_quiet_noisy_camera_at_a_bitrate_cap_is_screened_and_the_visit_still_placed(tmp_path):
+    """Strong sensor noise at a bitrate cap: every predicted frame is the same size, so the
+    packets cannot show someone stepping in. The quiet stretches must stay keyframe-only with
+    the detector resting, and the presence must start and end where the every-frame path
+    puts it (the GOPs where the keyframes' counts differ are decoded again)."""
+    base = np.full((180, 320, 3), 170, np.uint8)
+    base[120:] = 120  # floor
+
+    def scene(index: int, time: float) -> np.ndarray:
+        noise = np.random.default_rng(index).normal(0, 8, (180, 320, 1))
+        image = np.clip(base + noise, 0, 255).astype(np.uint8)
+        if 20.3 <= time < 41.7:  # steps in (mid-GOP), stands still, steps out (mid-GOP)
+            image[80:140, 150:172] = 25
+        return image
+
+    fps, gop = 10, 20  # 2-s GOPs
+    path = write_capped_clip(tmp_path / "capped.mp4", scene, seconds=60, fps=fps, gop=gop, kbit=80)
+    plan = plan_gops(media.read_packets(path), GateSettings())
+    # The premise: the arrival and the departure are invisible in the packet sizes.
+    assert not plan.full[10] and not plan.full[20], plan.full.nonzero()
+    assert plan.full_fraction <= 0.2
+
+    detector, exhaustive = CallCounting(), CallCounting()
+    gated, full = (
+        analyse(path, gated=True, detector=detector),
+        analyse(path, gated=False, detector=exhaustive),
+    )
+    assert gated.counts is not None and full.counts is not None
+    [(f_start, f_end)] = runs_of_one(full.counts)
+    assert 20.3 <= f_start <= 20.8 and 41.2 <= f_end <= 41.7  # the counting grid around them
+    [(g_start, g_end)] = runs_of_one(gated.counts)
+    assert abs(g_start - f_start) <= 0.01 and abs(g_end - f_end) <= 0.01
+    # The detector rested: the empty room once in 30 s, the still person every 5 s, and the
+    # two GOPs counted again.
+    assert exhaustive.frames == 120
+    assert detector.frames <= 20
