@@ -13,13 +13,13 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /opt/vaultwatch
-COPY pyproject.toml README.md ARCHITECTURE.md NOTICE ./
+COPY pyproject.toml constraints.txt README.md ARCHITECTURE.md NOTICE ./
 COPY analyzer ./analyzer
 COPY models ./models
 COPY pipelines ./pipelines
 COPY api ./api
 COPY sample_videos ./sample_videos
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir -c constraints.txt .
 
 RUN useradd --system --home-dir /var/lib/vaultwatch --create-home vaultwatch
 USER vaultwatch

@@ -144,7 +144,9 @@ def test_files_are_byte_identical_to_committed(generated: Path) -> None:
     assert not differ, (
         f"{differ} differ from a fresh run; x264 now {x264_version(generated / first)!r}, "
         f"committed with {x264_version(SAMPLES / first)!r}. Regenerate with "
-        "`python sample_videos/generate.py` if the generator or PyAV's x264 changed on purpose."
+        "`python sample_videos/generate.py` if the generator or PyAV's x264 changed on purpose; "
+        "installed without `-c constraints.txt`, another OpenCV, NumPy or Pillow draws them "
+        "differently."
     )
 
 

@@ -102,3 +102,50 @@ def test_the_flags_mean_what_the_site_file_means(site_and_flag_findings):
 
     assert essence(by_flags) == essence(by_site)
     assert len(by_site) == len(VISITS) + 1
+
+
+# A transport form as real ones come: it opens with the depart from the vault (the arrive was
+# logged on paper), the shared clip filmed by the phone carried along.
+TRANSPORT = (
+    "event_id,time,type,lot,location,bundles,persons,device,note\n"
+    f"T1,{START},depart,L2,vault-1,4,张三;李四,phone-9,出库\n"
+    "T2,2026-11-24T08:02:20+08:00,arrive,L2,office-1,4,张三;李四,,入考务室\n"
+)
+# Stretches of the clip with nobody in sight for 4 s or more: between the visits.
+EMPTY = [(0.0, 6.0), (45.3, 50.4), (70.4, 74.4), (87.2, 92.6)]
+
+
+def test_a_form_starting_with_a_depart_is_imported_and_its_move_checked(tmp_path, capsys):
+    video = shared_path("videos", "one-by-one-person-detection.mp4")
+    form = tmp_path / "transport.csv"
+    form.write_text(TRANSPORT, encoding="utf-8")
+    out = tmp_path / "findings.json"
+    argv = [
+        "scan", str(video), "--camera", "phone-9", "--kind", "handheld", "--start", START,
+        "--tz", "Asia/Shanghai", "--bundle-model", "none", "--custody", str(form),
+        "--json", str(out),
+    ]  # fmt: skip
+    assert main(argv) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if "note:" in line]
+    assert notes == [
+        "vaultwatch: note: row 2: lot L2 starts with its depart in vault-1: where it was before "
+        "is not on the forms and is not checked"
+    ]
+    findings = json.loads(out.read_text(encoding="utf-8"))["findings"]
+    t0 = datetime.fromisoformat(START).timestamp()
+
+    def offset(f: dict[str, Any], key: str) -> float:
+        return datetime.fromisoformat(f[key]).timestamp() - t0
+
+    # Nothing before the depart is judged: no gap, no late start, nothing from before T1.
+    assert all(offset(f, "start") >= 0 for f in findings)
+    assert not {f["kind"] for f in findings} & {"coverage_gap", "late_recording_start"}
+    # The move is: nobody carrying in the phone's picture between the visits (V6).
+    no_carrier = [f for f in findings if f["kind"] == "no_carrier"]
+    assert {f["custody_leg"] for f in no_carrier} == {"L2/T1-T2"}
+    for empty_start, empty_end in EMPTY:
+        assert any(
+            abs(offset(f, "start") - empty_start) <= 2.0
+            and abs(offset(f, "end") - empty_end) <= 2.0
+            for f in no_carrier
+        ), (empty_start, empty_end, [(offset(f, "start"), offset(f, "end")) for f in no_carrier])
