@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -293,3 +295,54 @@ def test_count_series_takes_the_larger_count_and_ignores_stale_samples():
     assert series.time.tolist() == [T0 + x for x in (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)]
     # b's last sample (0 at 0.75 s) is stale after 2.25 s, not before
     assert series.persons.tolist() == [1, 2, 2, 1, 1, 1]
+
+
+def counted(base: CountTimeline, confidence: float, counted_with: str) -> CountTimeline:
+    """`base` as counted by `counted_with`, every frame at `confidence`."""
+    return dataclasses.replace(
+        base,
+        counted_with=counted_with,
+        confidence=np.full(len(base), confidence, np.float32),
+    )
+
+
+YOLOX = "persons=yolox-nano@e8af074932d4;bundles=none;every_s=0.5"
+MOTION = "persons=motion-person-fallback (low confidence);bundles=none;every_s=0.5"
+
+
+@pytest.mark.parametrize(
+    ("confidence", "counted_with", "low"),
+    [(0.82, YOLOX, False), (0.5, YOLOX, False), (0.49, YOLOX, True), (0.3, MOTION, True)],
+)
+def test_count_findings_carry_their_detector_and_confidence(confidence, counted_with, low):
+    findings = run([counted(lone_stretch(8.0), confidence, counted_with)])
+    [lone] = [f for f in findings if f.kind is FindingKind.LONE_PERSON]
+    person = counted_with.split(";")[0].removeprefix("persons=")
+    assert lone.counts.counted_by == f"persons: {person}; bundles: none"
+    assert lone.counts.confidence == pytest.approx(confidence, abs=1e-3)
+    assert lone.counts.low_confidence is low
+    assert ("low-confidence counts" in lone.detail) is low
+    # the caveat is information, not a new finding: the id stays the same
+    [plain] = [f for f in run([lone_stretch(8.0)]) if f.kind is FindingKind.LONE_PERSON]
+    assert lone.id == plain.id
+
+
+def test_count_confidence_is_the_median_of_the_finding_frames():
+    base = lone_stretch(10.0)
+    confidence = np.full(len(base), 0.9, np.float32)
+    confidence[20:24] = 0.2  # four weak frames of twenty alone do not make the finding unsure
+    findings = run([dataclasses.replace(base, counted_with=YOLOX, confidence=confidence)])
+    [lone] = [f for f in findings if f.kind is FindingKind.LONE_PERSON]
+    assert lone.counts.confidence == pytest.approx(0.9) and not lone.counts.low_confidence
+
+
+def test_rooms_seen_by_two_detectors_name_both():
+    a = counted(timeline("cam-v1", 90, [2] * 20 + [1] * 16 + [2] * 20), 0.8, YOLOX)
+    b = counted(timeline("cam-v2", 90, [0] * 56), 0.3, MOTION)
+    [lone] = [f for f in run([a, b]) if f.kind is FindingKind.LONE_PERSON]
+    assert lone.counts.counted_by == (
+        "persons: motion-person-fallback (low confidence); bundles: none | "
+        "persons: yolox-nano@e8af074932d4; bundles: none"
+    )
+    # the least sure camera speaks for the room's count
+    assert lone.counts.low_confidence

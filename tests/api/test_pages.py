@@ -129,3 +129,22 @@ def test_the_jobs_page_queues_scans_and_shows_their_state(clients: dict[str, Tes
     jobs = inspector.get("/api/scan-jobs").json()
     assert [job["submitted_by"] for job in jobs] == ["inspector"]
     assert 'id="nightly-runs"' in queued.text
+
+
+def test_count_confidence_shows_in_the_api_and_on_the_finding_page(
+    clients: dict[str, TestClient], sample_scan: SampleScan
+) -> None:
+    """The sample vault counts its drawn people with the motion fallback: the lone-person
+    finding says whose counts they are and that they are unsure, wherever it is read."""
+    ui = clients["auditor"]
+    lone = next(f for f in sample_scan.findings if f.kind.value == "lone_person")
+    counts = ui.get(f"/api/findings/{lone.id}").json()["counts"]
+    assert counts["counted_by"].startswith("persons: motion-person-fallback")
+    assert counts["confidence"] <= 0.3 and counts["low_confidence"] is True  # the fallback caps it
+    page = ui.get(f"/findings/{lone.id}").text
+    assert 'id="counted-by">persons: motion-person-fallback' in page
+    assert re.search(r'id="count-confidence" class="low-confidence">0\.[0-3]\d · 置信度低', page)
+    assert "low-confidence counts: 0." in page  # the detail line
+    # a finding made from no counts shows neither
+    gap = next(f for f in sample_scan.findings if f.kind.value == "coverage_gap")
+    assert 'id="count-confidence"' not in ui.get(f"/findings/{gap.id}").text
