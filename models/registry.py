@@ -225,15 +225,17 @@ class ModelRegistry:
     def verify_models(self) -> list[VerifyResult]:
         """Check every entry's manifest, weights size and sha256; one result per entry."""
         results: list[VerifyResult] = []
-        builtin_names: set[str] = set()
+        builtin_sha256: dict[str, str] = {}
         for entry in self._entries():
             try:
                 manifest = self._read(entry)
                 if entry.builtin:
-                    if manifest.name in builtin_names:
+                    if manifest.name in builtin_sha256:
                         raise ModelError(f"two built-in manifests name {manifest.name!r}")
-                    builtin_names.add(manifest.name)
-                elif manifest.name in builtin_names:
+                    builtin_sha256[manifest.name] = manifest.sha256
+                elif builtin_sha256.get(manifest.name, manifest.sha256) != manifest.sha256:
+                    # The same weights imported before the product shipped them are harmless:
+                    # loading the name gives the very same model.
                     raise ModelError(
                         f"shadowed by the built-in model {manifest.name!r}; re-import it under "
                         "another name"

@@ -92,3 +92,18 @@ def test_the_package_weights_dir_is_well_formed(home: Path) -> None:
     results = reg.verify_models()
     assert [r.problem for r in results if r.builtin and not r.ok] == []
     assert all(m.builtin for m in reg.list_models())  # home is empty: only built-ins
+
+
+def test_the_same_weights_imported_before_they_were_shipped_verify(
+    tmp_path: Path, registry: ModelRegistry, builtin_dir: Path
+) -> None:
+    """A site that imported YOLOX-Nano as `yolox-nano` before the product shipped it keeps a
+    working registry: the name loads the very same weights."""
+    ship(builtin_dir, tmp_path)
+    shipped = builtin_dir / "bundle_yolo.onnx"
+    copy = tmp_path / "copy.onnx"
+    copy.write_bytes(shipped.read_bytes())
+    other = ModelRegistry(registry.home, builtin_dir=tmp_path / "none")
+    other.import_model(copy, name="bundle_yolo", format="ultralytics")
+    assert all(r.ok for r in registry.verify_models())
+    assert [m.builtin for m in registry.list_models()] == [True]
