@@ -29,6 +29,10 @@ FloatArray = npt.NDArray[np.float64]
 # The clock shows whole seconds: its reading lies up to 1 s behind the true time, 0.5 s on
 # average, and the spread of offsets within one level is under a second.
 QUANTUM_S = 1.0
+# Readings further apart than this (the keyframes of a static stretch, seconds apart) are too
+# sparse to tell a lone misread from a jump: a new offset they show but do not confirm is
+# read again, a second at a time.
+DENSE_S = 1.5
 
 
 @dataclass(frozen=True)
@@ -85,11 +89,14 @@ class ClockStep:
 @dataclass(frozen=True)
 class ClockAnalysis:
     """offset_s: the clock minus the file's time at the start (None: never read);
-    steps: jumps; unreadable: stretches of no reading (seconds from the start)."""
+    steps: jumps; unreadable: stretches of no reading (seconds from the start); unsettled:
+    (start, end) seconds where readings too sparse to confirm it showed a new offset (read
+    them again more densely: `ClockTimeline.with_rows`)."""
 
     offset_s: float | None
     steps: list[ClockStep] = field(default_factory=list)
     unreadable: list[Interval] = field(default_factory=list)
+    unsettled: list[tuple[float, float]] = field(default_factory=list)
 
 
 def analyse_clock(
@@ -112,6 +119,16 @@ def analyse_clock(
     last_on_level = -1
     pending: list[int] = []
     steps = []
+    unsettled: list[tuple[float, float]] = []
+
+    def note_if_sparse(end_s: float) -> None:
+        """The pending readings were not confirmed by `end_s`: note their stretch when they
+        were too sparse to be (keyframes seconds apart), not a lone misread among dense
+        readings."""
+        moments = np.concatenate(([times[last_on_level]], times[pending], [end_s]))
+        if np.diff(moments).max() > DENSE_S:
+            unsettled.append((float(moments[0]), float(end_s)))
+
     for i, offset in enumerate(offsets):
         if not level:
             pending.append(i)
@@ -121,6 +138,8 @@ def analyse_clock(
                 last_on_level, pending = pending[-1], []
             continue
         if abs(offset - median(level)) < tolerance:
+            if pending:
+                note_if_sparse(float(times[i]))
             level = [*level[-9:], float(offset)]
             last_on_level, pending = i, []
             continue
@@ -142,10 +161,12 @@ def analyse_clock(
             first_level = level
         level = [float(offsets[j]) for j in pending]
         last_on_level, pending = pending[-1], []
+    if pending and level:
+        note_if_sparse(max(decoded_to_s, float(times[-1])))
     if not first_level:
         first_level = level
     offset = None if not first_level else median(first_level) + QUANTUM_S / 2
-    return ClockAnalysis(offset, steps, unreadable)
+    return ClockAnalysis(offset, steps, unreadable, unsettled)
 
 
 def clock_findings(

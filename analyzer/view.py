@@ -7,8 +7,12 @@ should see it (by default the per-pixel median of pictures from the recording's 
 seconds):
 
 - *structure*: coarse detail (mean absolute Laplacian of the picture averaged over 4x4
-  blocks) over mean brightness. A covered or sprayed lens flattens it; a dimmer room does
-  not, since the ratio is contrast over brightness.
+  blocks) over mean brightness, of the whole picture and of each of 4x4 regions; the lower of
+  the whole picture's and the lower-quartile region's (when that region has nearly none
+  left). A covered or sprayed lens flattens it; a hand or cloth over two thirds of the lens
+  flattens the regions it covers, even when the uncovered third, now brighter than the rest,
+  keeps the whole picture's ratio up; a dimmer room does not, since the ratio is contrast
+  over brightness.
 - *sharpness*: fine detail (mean absolute Laplacian of the thumbnail) over the same coarse
   detail, in each of 4x4 regions, the median region. Defocus lowers it everywhere while the
   coarse structure stays; a person changes a few regions; a brightness or contrast change
@@ -32,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from analyzer.findings import FindingKind
-from analyzer.intervals import Interval, mask_intervals
+from analyzer.intervals import Interval, mask_intervals, true_runs
 from analyzer.signals import FloatArray, FrameSignals
 from analyzer.thresholds import ContinuityThresholds
 
@@ -71,9 +75,19 @@ COARSE_BLOCK = 4
 # taken: a person adds coarse structure where they stand; a refocused lens blurs every region.
 REGIONS = 4
 # A region of the reference whose coarse picture's mean absolute Laplacian is below this (grey
-# levels) is too flat to show a blur, and at least MIN_SHARP_REGIONS regions must show it.
+# levels) is too flat to show a blur or a cover, and at least MIN_SHARP_REGIONS regions must
+# show it.
 REGION_MIN_COARSE = 0.5
 MIN_SHARP_REGIONS = 4
+# The region whose structure stands for a partly covered lens: the lower quartile. A cover
+# over a third of the lens or more flattens at least that many regions (4 of 16); people in a
+# real room leave it at 0.83 or more of the reference's (measured on real footage).
+STRUCTURE_QUANTILE = 0.25
+# ... and it counts only when that region kept at most this much of its structure: a hand,
+# a sheet or a dark cloth over two thirds of the lens leaves 0.02-0.18, while a camera turned
+# by 8 % shows a plainer wall where the reference had shelves (0.39 in real indoor
+# footage): that is a moved view, which the scene match tells.
+COVERED_REGION_MAX = 0.25
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,12 +101,21 @@ class PictureDetail:
     structure: coarse detail over mean brightness, of the whole picture; fine, coarse:
     (REGIONS * REGIONS,) mean absolute Laplacian of the picture and of its coarse version
     (COARSE_BLOCK x COARSE_BLOCK block means) in each region of a REGIONS x REGIONS grid, row
-    by row. Their ratio is a region's sharpness.
+    by row. Their ratio is a region's sharpness. brightness: (REGIONS * REGIONS,) mean grey
+    level of each region (at least STRUCTURE_MIN_LUMA); coarse over it is a region's
+    structure.
     """
 
     structure: float
     fine: FloatArray
     coarse: FloatArray
+    brightness: FloatArray
+
+    @property
+    def region_structure(self) -> FloatArray:
+        """(REGIONS * REGIONS,) coarse detail over brightness of each region."""
+        ratio: FloatArray = self.coarse / self.brightness
+        return ratio
 
     @property
     def region_sharpness(self) -> FloatArray:
@@ -152,13 +175,19 @@ def picture_detail(gray: GrayImage) -> PictureDetail:
     coarse_picture = _block_mean(picture, COARSE_BLOCK)
     if min(coarse_picture.shape) < 3:  # too small to have a coarse Laplacian: no detail
         nothing = np.zeros(REGIONS * REGIONS)
-        return PictureDetail(structure=0.0, fine=nothing, coarse=nothing.copy())
+        dark = np.full(REGIONS * REGIONS, STRUCTURE_MIN_LUMA)
+        return PictureDetail(structure=0.0, fine=nothing, coarse=nothing.copy(), brightness=dark)
     coarse_map = _laplacian(coarse_picture)
     brightness = max(float(coarse_picture.mean()), STRUCTURE_MIN_LUMA)
     return PictureDetail(
         structure=float(coarse_map.mean()) / brightness,
         fine=_region_means(_laplacian(picture), REGIONS),
         coarse=_region_means(coarse_map, REGIONS),
+        # the coarse picture's interior, so each region's brightness is over its Laplacian's
+        # own pixels
+        brightness=np.maximum(
+            _region_means(coarse_picture[1:-1, 1:-1], REGIONS), STRUCTURE_MIN_LUMA
+        ),
     )
 
 
@@ -192,8 +221,9 @@ class ViewReference:
     """What the camera should see: a grey picture and what is compared against it.
 
     picture: (h, w) uint8, the size of the analysed thumbnails; structure: its coarse detail
-    over brightness; sharpness: (REGIONS * REGIONS,) fine over coarse detail per region, NaN
-    where a region is too flat to show a blur; cells: (n, s, CELL * CELL) normalised cells of
+    over brightness; sharpness, region_structure: (REGIONS * REGIONS,) fine over coarse
+    detail and coarse detail over brightness per region, NaN where a region is too flat to
+    show a blur or a cover; cells: (n, s, CELL * CELL) normalised cells of
     the picture at each of the s shifts within SHIFT_TOLERANCE; textured: (n,) bool, the
     cells that can show a move.
     """
@@ -201,6 +231,7 @@ class ViewReference:
     picture: GrayImage
     structure: float
     sharpness: FloatArray = field(repr=False)
+    region_structure: FloatArray = field(repr=False)
     cells: Float32Array = field(repr=False)
     textured: npt.NDArray[np.bool_] = field(repr=False)
 
@@ -233,6 +264,9 @@ class ViewReference:
             picture=picture,
             structure=float(np.median([d.structure for d in details])),
             sharpness=np.where(flat | ~np.isfinite(sharpness), np.nan, sharpness),
+            region_structure=np.where(
+                flat, np.nan, np.median([d.region_structure for d in details], axis=0)
+            ),
             cells=np.ascontiguousarray(np.stack(shifted, axis=1)),
             textured=std >= TEXTURED_STD,
         )
@@ -318,11 +352,24 @@ def measure_view(gray: GrayImage, reference: ViewReference) -> ViewMeasures:
     ratios = np.sort(detail.region_sharpness[judged] / reference.sharpness[judged])
     middle = ratios.size // 2
     sharpness = ratios[middle] if ratios.size % 2 else (ratios[middle - 1] + ratios[middle]) / 2
+    whole = detail.structure / reference.structure
     return ViewMeasures(
-        structure=detail.structure / reference.structure,
+        structure=min(whole, _covered_regions(detail, reference)),
         sharpness=float(sharpness),
         scene_match=scene_match(gray, reference),
     )
+
+
+def _covered_regions(detail: PictureDetail, reference: ViewReference) -> float:
+    """The lower-quartile region's structure as a fraction of the reference's in that region,
+    when it is at most COVERED_REGION_MAX (inf otherwise, and when the reference has too few
+    regions with structure to tell)."""
+    judged = np.isfinite(reference.region_structure)
+    if judged.sum() < MIN_SHARP_REGIONS:
+        return float("inf")
+    ratios = np.sort(detail.region_structure[judged] / reference.region_structure[judged])
+    quartile = float(ratios[int(STRUCTURE_QUANTILE * (ratios.size - 1))])
+    return quartile if quartile <= COVERED_REGION_MAX else float("inf")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -351,6 +398,43 @@ def _mean(values: FloatArray, interval: Interval) -> float:
     part = values[interval.first : interval.last + 1]
     part = part[np.isfinite(part)]
     return float(part.mean()) if part.size else float("nan")
+
+
+# Measured pictures further apart than this were keyframes of a static stretch (the view is
+# measured at most once a VIEW_EVERY_S where every frame is decoded).
+SPARSE_S = 1.5 * VIEW_EVERY_S
+
+
+def sparse_problems(
+    signals: FrameSignals, decoded_to_s: float, thresholds: ContinuityThresholds
+) -> list[tuple[float, float]]:
+    """(start, end) seconds around pictures that look obstructed, blurred or moved but were
+    measured seconds apart: to be measured again in every frame.
+
+    A hand held still over the lens makes the GOPs static, so only their keyframes are
+    decoded: with a keyframe every 4 s an 8-s cover is two pictures, which cannot tell it from
+    a 4-s one nor say where it began. Each stretch runs from the measured picture before the
+    problem pictures to the one after them (or the end of decoding), and is left out when
+    even that is too short to report."""
+    kept = np.flatnonzero(np.isfinite(signals.structure))
+    if kept.size == 0:
+        return []
+    time = signals.time[kept]
+    with np.errstate(invalid="ignore"):
+        problem = (
+            (signals.structure[kept] < thresholds.obstructed_max_structure)
+            | (signals.sharpness[kept] < thresholds.blurred_max_sharpness)
+            | (signals.scene_match[kept] < thresholds.moved_max_match)
+        )
+    bounds = np.concatenate(([time[0]], time, [max(decoded_to_s, float(time[-1]))]))
+    shortest = min(thresholds.obstructed_min_s, thresholds.blurred_min_s, thresholds.moved_min_s)
+    stretches = []
+    for first, last in true_runs(problem):
+        # bounds[i + 1] is row i; bounds[first] the row before the run, bounds[last + 2] after
+        around = bounds[first : last + 3]
+        if np.diff(around).max() > SPARSE_S and around[-1] - around[0] >= shortest:
+            stretches.append((float(around[0]), float(around[-1])))
+    return stretches
 
 
 def view_problems(

@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from analyzer.clock import ClockTimeline, analyse_clock, clock_findings
 from analyzer.clock_face import (
+    MIN_TICKS,
     ClockFace,
     ClockNotFound,
     NothingTicks,
@@ -49,44 +50,82 @@ PLACE_JUMP_WITHIN_S = 0.25
 
 
 def learn_face(path: Path, duration_s: float, settings: ClockSettings) -> ClockFace:
-    """The recording's clock face, learned from the first window of LEARN_AT_S that shows a
-    clean clock. Raises ClockNotFound with every window's reason; a first window where
-    nothing ticks at all ends the search (a camera without a clock costs one window).
+    """The recording's clock face, learned from the first window of `learning_windows` that
+    shows a clean clock. Raises ClockNotFound with every window's reason; a first window
+    where nothing ticks at all, in either half, ends the search (a camera without a clock
+    costs two tick searches).
+
+    A cut inside a window spoils all of it: the clock jumps there, and its tick moves within
+    the second, so neither the digits' order nor the frames' grouping into seconds holds. So
+    a window that fails is tried again in its two halves, one of which holds 15 clean seconds
+    (every digit of the seconds at least once) when the window holds one cut."""
+    reasons: list[str] = []
+    crop = _Crop.of(path, settings)
+    for index, (at, end) in enumerate(learning_windows(duration_s)):
+        middle = at + LEARN_SPAN_S / 2
+        try:
+            return crop.to_picture(_learn_in_window(path, crop, (at, end)))
+        except NothingTicks as exc:
+            reasons.append(f"at {at:.0f} s: {exc}")
+            # the window's first half was searched for a tick already
+            halves = [(middle, end)]
+            nothing = True
+        except (ClockNotFound, LayoutError) as exc:
+            reasons.append(f"at {at:.0f} s: {exc}")
+            halves = [(at, middle), (middle, end)]
+            nothing = False
+        for half in halves:
+            if half[0] + MIN_TICKS > duration_s:
+                continue
+            try:
+                return crop.to_picture(_learn_in_window(path, crop, half))
+            except NothingTicks as exc:
+                reasons.append(f"at {half[0]:.0f} s: {exc}")
+            except (ClockNotFound, LayoutError) as exc:
+                reasons.append(f"at {half[0]:.0f} s: {exc}")
+                nothing = False
+        if index == 0 and nothing:
+            raise NothingTicks("; ".join(dict.fromkeys(reasons)))
+    raise ClockNotFound("; ".join(dict.fromkeys(reasons)) or "the recording is too short")
+
+
+def learning_windows(duration_s: float) -> list[tuple[float, float]]:
+    """(start, end) seconds of the windows a clock is learned from, in the order tried: one
+    at each of LEARN_AT_S that fits (the first takes a short recording whole), and in a
+    recording too short for a second one, also its last LEARN_SPAN_S (a cut in a one-minute
+    clip must not leave it unread)."""
+    windows = [
+        (at, at + LEARN_SPAN_S) for at in LEARN_AT_S if at == 0 or at + LEARN_SPAN_S <= duration_s
+    ]
+    last = duration_s - LEARN_SPAN_S
+    if last >= windows[-1][0] + LEARN_SPAN_S / 2:
+        windows.append((last, duration_s))
+    return windows
+
+
+def _learn_in_window(path: Path, crop: _Crop, window: tuple[float, float]) -> ClockFace:
+    """The face of the clock in `window` (seconds), inside the crop's coordinates.
 
     The ticking digit is found in the window's first TICK_SPAN_S, keeping no frames; the
     window is then decoded again keeping only each candidate digit's text line (half a
-    minute of 1080p kept whole would take 300 MB)."""
-    reasons = []
-    crop = _Crop.of(path, settings)
-    for at in LEARN_AT_S:
-        if at > 0 and at + LEARN_SPAN_S > duration_s:
-            break  # the first window takes a short recording whole
-        window = (at, at + LEARN_SPAN_S)
-        counter = TickCounter(at, TICK_SPAN_S)
-        ticks = (at, at + TICK_SPAN_S)
-        for frame in media.iter_frames(path, every_s=LEARN_EVERY_S, window=ticks):
-            counter.add(frame.time, crop.rows(frame))
+    minute of 1080p kept whole would take 300 MB). Raises NothingTicks, ClockNotFound or
+    LayoutError (the first candidate's reason)."""
+    at, end = window
+    counter = TickCounter(at, min(TICK_SPAN_S, end - at))
+    ticks = (at, min(end, at + TICK_SPAN_S))
+    for frame in media.iter_frames(path, every_s=LEARN_EVERY_S, window=ticks):
+        counter.add(frame.time, crop.rows(frame))
+    failures: list[ClockNotFound | LayoutError] = []
+    for patch in counter.patches():
+        times, lines = [], []
+        for frame in media.iter_frames(path, every_s=LEARN_EVERY_S, window=window):
+            times.append(frame.time)
+            lines.append(crop.rows(frame, patch.top, patch.bottom))
         try:
-            patches = counter.patches()
-        except NothingTicks as exc:
-            if at == 0:
-                raise
-            reasons.append(f"at {at:.0f} s: {exc}")
-            continue
-        except ClockNotFound as exc:
-            reasons.append(f"at {at:.0f} s: {exc}")
-            continue
-        for patch in patches:
-            times, lines = [], []
-            for frame in media.iter_frames(path, every_s=LEARN_EVERY_S, window=window):
-                times.append(frame.time)
-                lines.append(crop.rows(frame, patch.top, patch.bottom))
-            try:
-                face = learn_clock_face(np.array(times), np.stack(lines), patch)
-                return crop.to_picture(face)
-            except (ClockNotFound, LayoutError) as exc:
-                reasons.append(f"at {at:.0f} s: {exc}")
-    raise ClockNotFound("; ".join(dict.fromkeys(reasons)) or "the recording is too short")
+            return learn_clock_face(np.array(times), np.stack(lines), patch)
+        except (ClockNotFound, LayoutError) as exc:
+            failures.append(exc)
+    raise failures[0]
 
 
 @dataclass(frozen=True)
@@ -185,12 +224,14 @@ class ClockReader:
     def finish(self) -> ClockTimeline:
         return ClockTimeline(np.array(self._times), np.array(self._shown))
 
-    def read_window(self, path: Path, window: tuple[float, float]) -> ClockTimeline:
-        """Every decoded frame's clock in `window` (seconds from the start), read apart from
-        the readings taken so far."""
+    def read_window(
+        self, path: Path, window: tuple[float, float], every_s: float = 0.0
+    ) -> ClockTimeline:
+        """The clock of every decoded frame in `window` (seconds from the start), or of one
+        per `every_s`, read apart from the readings taken so far."""
         began = time.perf_counter()
         reader = ClockReader(
-            self._face, self._settings, start=self._start, zone=self._zone, every_s=0.0
+            self._face, self._settings, start=self._start, zone=self._zone, every_s=every_s
         )
         for frame in media.iter_frames(path, every_s=0.0, window=window):
             reader.take(frame)
@@ -290,18 +331,24 @@ def check_clock(
     """Jumps, drift and unreadable stretches of the clock `reader` read in `path`.
 
     `not_coverage`: stretches (seconds from the start) whose picture proves nothing (frozen,
-    black): their clock is left out. A jump found between readings further apart than
-    PLACE_JUMP_WITHIN_S (one a second; a static stretch decodes only its keyframes) is placed
-    again by reading every frame between them.
+    black): their clock is left out. A new offset shown by readings too sparse to confirm it
+    (a static stretch decodes only its keyframes, seconds apart: three of them can outlast
+    the recording) is read again once a second. A jump found between readings further apart
+    than PLACE_JUMP_WITHIN_S is placed again by reading every frame between them.
     """
     began = time.perf_counter()
     decoded_to_s = recording.decoded_to - recording.start
     timeline = reader.finish().outside(not_coverage)
     analysis = analyse_clock(timeline, recording.start, decoded_to_s, thresholds)
+    for first, last in analysis.unsettled:
+        denser = reader.read_window(path, (first, last + 1e-3), READ_EVERY_S)
+        timeline = timeline.with_rows(denser.outside(not_coverage))
+    if analysis.unsettled:
+        analysis = analyse_clock(timeline, recording.start, decoded_to_s, thresholds)
     loose = [s for s in analysis.steps if s.after_s - s.before_s > PLACE_JUMP_WITHIN_S]
     for step in loose:
-        window = reader.read_window(path, (step.before_s, step.after_s + 1e-3))
-        timeline = timeline.with_rows(window.outside(not_coverage))
+        around = reader.read_window(path, (step.before_s, step.after_s + 1e-3))
+        timeline = timeline.with_rows(around.outside(not_coverage))
     if loose:
         analysis = analyse_clock(timeline, recording.start, decoded_to_s, thresholds)
     corrected = False

@@ -28,7 +28,7 @@ from analyzer.recording import CameraKind, RecordingInfo
 from analyzer.sampling import SampleGrid
 from analyzer.signals import FrameSignals, PacketTimeline
 from analyzer.thresholds import ContinuityThresholds
-from analyzer.view import ViewReference
+from analyzer.view import ViewReference, sparse_problems
 from analyzer.view_meter import ReferenceLearning, ViewMeter
 from analyzer.wallclock import start_from_file_name
 from models.storage import sha256_file
@@ -428,7 +428,7 @@ def _frozen_suspects(
     return [
         (interval.start, interval.end)
         for interval in continuity.frozen_intervals(signals, decoded_to_s, thresholds)
-    ]
+    ] + sparse_problems(signals, decoded_to_s, thresholds)  # a covered lens between keyframes
 
 
 def scan_files(

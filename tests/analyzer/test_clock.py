@@ -192,3 +192,26 @@ def test_timeline_with_rows_merges_in_time_order():
     merged = readings(10, every_s=2.0).with_rows(readings(10, every_s=1.0))
     assert list(merged.time) == [float(t) for t in range(10)]
     assert not any(math.isnan(v) for v in merged.shown)
+
+
+def test_a_new_offset_in_sparse_readings_is_left_unsettled_for_a_denser_read():
+    """Keyframes 4 s apart: the cut at 34 s shows in two readings before the end, too few to
+    confirm; the stretch from the last reading on the old level to the end is to be read
+    again."""
+    sparse = readings(42.0, every_s=4.0, cuts=((34.0, 47.0),))
+    analysis = analyse_clock(sparse, START, 42.0, THRESHOLDS)
+    assert analysis.steps == []
+    assert analysis.unsettled == [(32.0, 42.0)]
+    # read again once a second, the same readings confirm it
+    denser = sparse.with_rows(readings(42.0, cuts=((34.0, 47.0),)))
+    settled = analyse_clock(denser, START, 42.0, THRESHOLDS)
+    [step] = settled.steps
+    assert (step.before_s, step.after_s) == (33.0, 34.0)
+    assert settled.unsettled == []
+
+
+def test_a_lone_misread_among_sparse_readings_is_unsettled_and_among_dense_ones_is_not():
+    sparse = analyse_clock(readings(60.0, every_s=4.0, misread={28.0: 40}), START, 60, THRESHOLDS)
+    assert sparse.steps == [] and sparse.unsettled == [(24.0, 32.0)]
+    dense = analyse_clock(readings(60.0, misread={28.0: 40}), START, 60.0, THRESHOLDS)
+    assert dense.steps == [] and dense.unsettled == []

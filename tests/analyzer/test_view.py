@@ -20,6 +20,7 @@ from analyzer.view import (
     picture_detail,
     scaled_to,
     scene_match,
+    sparse_problems,
     view_problems,
 )
 from analyzer.view_meter import ReferenceLearning, ViewMeter
@@ -66,6 +67,22 @@ def with_person(picture: np.ndarray, x: int = 60, width: int = 40) -> np.ndarray
     return out
 
 
+def partly_covered(share: float, level: int) -> Callable[[np.ndarray], np.ndarray]:
+    """A hand or cloth over the left `share` of the lens: out of focus, a smooth shade
+    around `level`, the room still seen beside it."""
+
+    def cover(picture: np.ndarray) -> np.ndarray:
+        out = picture.copy()
+        edge = int(share * picture.shape[1])
+        shade = (
+            np.linspace(1.1, 0.8, edge)[None, :] * np.linspace(0.9, 1.1, picture.shape[0])[:, None]
+        )
+        out[:, :edge] = np.clip(level * shade, 0, 255).astype(np.uint8)
+        return out
+
+    return cover
+
+
 SCENE = world()
 REFERENCE = ViewReference.from_pictures([view_of(SCENE)])
 
@@ -95,6 +112,8 @@ def test_blur_lowers_sharpness_in_every_region_and_keeps_most_structure():
         (relit(0.6, 30), (0.6, 0.95), 1.0, 1.0),  # a haze lifts the blacks: less contrast
         (blurred, (0.5, 1.0), (0.0, 0.6), (0.8, 1.0)),  # refocused
         (lambda p: blurred(p, 6) // 4 + 150, (0.0, 0.1), None, None),  # a hand on it
+        (partly_covered(0.66, 150), (0.0, 0.1), None, None),  # a hand over two thirds
+        (partly_covered(0.4, 35), (0.0, 0.1), None, None),  # a dark cloth over 40 %
         (with_person, (1.0, 1.6), (0.8, 1.2), (0.6, 0.85)),  # a quarter of the view occluded
         (lambda p: view_of(SCENE, dx=1, dy=-1), (0.8, 1.2), (0.8, 1.2), (0.95, 1.0)),  # shake
         (lambda p: view_of(SCENE, dx=12), (0.8, 1.2), (0.8, 1.2), (0.0, 0.3)),  # turned 7 %
@@ -107,6 +126,8 @@ def test_blur_lowers_sharpness_in_every_region_and_keeps_most_structure():
         "hazed",
         "refocused",
         "covered",
+        "two-thirds-covered",
+        "cloth-over-40-percent",
         "person",
         "shaken",
         "turned",
@@ -358,3 +379,29 @@ def test_splicing_keeps_the_view_columns():
     assert spliced.scene_match.tolist() == [0.9] * 4 + [0.1, 0.1] + [0.9] * 4
     merged = outer.with_rows(FrameSignals(np.array([4.5]), *(c[:1] for c in inner.columns[1:])))
     assert merged.scene_match[5] == 0.1 and len(merged) == 11
+
+
+@pytest.mark.parametrize(
+    ("times", "covered_at", "expected"),
+    [
+        # keyframes 4 s apart: an 8-s cover is two pictures; measured again from the keyframe
+        # before to the one after
+        (np.arange(0.0, 60.0, 4.0), (36.0, 40.0), [(32.0, 44.0)]),
+        # the cover runs to the end of decoding
+        (np.arange(0.0, 42.0, 4.0), (36.0, 40.0), [(32.0, 42.5)]),
+        # measured once a second already: nothing to measure again
+        (np.arange(0.0, 60.0, 1.0), (36.0, 40.0), []),
+        # a single keyframe 2 s from its neighbours cannot add up to 5 s
+        (np.arange(0.0, 60.0, 2.0), (36.0, 36.0), []),
+        (np.arange(0.0, 60.0, 4.0), None, []),
+    ],
+    ids=["gop-4s", "at-the-end", "dense", "too-short", "nothing"],
+)
+def test_problems_seen_only_in_sparse_pictures_are_measured_again(times, covered_at, expected):
+    structure = np.ones(times.size)
+    if covered_at is not None:
+        structure[(times >= covered_at[0]) & (times <= covered_at[1])] = 0.03
+    rows = signals(times, structure=structure)
+    assert sparse_problems(rows, 42.5 if times[-1] < 42 else 60.0, ContinuityThresholds()) == (
+        expected
+    )

@@ -12,7 +12,7 @@ import pytest
 
 from analyzer.clock_face import ClockNotFound
 from pipelines import media
-from pipelines.clock_reader import ClockFaces, ClockReader, learn_face
+from pipelines.clock_reader import ClockFaces, ClockReader, learn_face, learning_windows
 from pipelines.site import ClockSettings
 from tests.clips import noisy_scene, regular, write_clip
 from tests.clock_clips import STYLES, ClockPlan, ClockStyle, write_clock_clip
@@ -81,3 +81,18 @@ def test_a_file_too_damaged_to_learn_from_borrows_its_cameras_face(tmp_path):
     assert face.read(frame.luma_rows(face.top, face.bottom)) is not None
     with pytest.raises(ClockNotFound):
         ClockFaces({"vault-2": [short]}).face("vault-2", short, 8.0, ClockSettings())
+
+
+@pytest.mark.parametrize(
+    ("duration_s", "windows"),
+    [
+        (20.0, [(0.0, 30.0)]),  # a short recording whole
+        (40.0, [(0.0, 30.0)]),  # its last 30 s would overlap the first window too much
+        (50.0, [(0.0, 30.0), (20.0, 50.0)]),  # a cut in one still leaves the other
+        (60.0, [(0.0, 30.0), (30.0, 60.0)]),
+        (100.0, [(0.0, 30.0), (30.0, 60.0), (60.0, 90.0)]),
+        (700.0, [(at, at + 30.0) for at in (0.0, 30.0, 60.0, 120.0, 300.0, 600.0, 670.0)]),
+    ],
+)
+def test_learning_windows(duration_s, windows):
+    assert learning_windows(duration_s) == windows
