@@ -145,6 +145,8 @@ def test_count_confidence_shows_in_the_api_and_on_the_finding_page(
     assert 'id="counted-by">persons: motion-person-fallback' in page
     assert re.search(r'id="count-confidence" class="low-confidence">0\.[0-3]\d · 置信度低', page)
     assert "low-confidence counts: 0." in page  # the detail line
+    listed = ui.get("/findings", params={"kind": "lone_person"}).text
+    assert '<span class="low-confidence">计数置信度低</span>' in listed
     # a finding made from no counts shows neither
     gap = next(f for f in sample_scan.findings if f.kind.value == "coverage_gap")
     assert 'id="count-confidence"' not in ui.get(f"/findings/{gap.id}").text
