@@ -160,14 +160,18 @@ def wall_time(
     second = _number(digits, fields.second)
     if minute > 59 or second > 59:
         return None
+    # A one-digit hour field: a clock that drops the leading zero, or a face that could not
+    # learn to see it (a leading 0 over a bright background). At ten o'clock the tens appear
+    # where no cell is read, so the cell shows only the units: the hour is that digit, or ten
+    # or twenty more, whichever lies nearest the file's time (read as the units alone, 10:00
+    # would be midnight, a ten-hour jump).
+    shown = [hour] if len(fields.hour) > 1 else [hour, hour + 10, hour + 20]
     if hours == 24:
-        if hour > 23:
-            return None
-        candidate_hours = [hour]
+        candidate_hours = [h for h in shown if h <= 23]
     else:
-        if not 1 <= hour <= 12:
-            return None
-        candidate_hours = [hour % 12, hour % 12 + 12]
+        candidate_hours = [h % 12 + half for h in shown if 1 <= h <= 12 for half in (0, 12)]
+    if not candidate_hours:
+        return None
     candidates = [
         datetime(day.year, day.month, day.day, h, minute, second)
         for day in _dates(fields, digits, order, near)

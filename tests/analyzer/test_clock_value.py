@@ -148,3 +148,22 @@ def test_wall_time(fields, shown, near, options, expected):
 )
 def test_wall_time_refuses_impossible_digits(fields, shown, options):
     assert wall_time(fields, digits(shown), datetime(2023, 12, 12), **options) is None
+
+
+ONE_DIGIT_HOUR = ClockFields(hour=(0,), minute=(1, 2), second=(3, 4))
+
+
+@pytest.mark.parametrize(
+    ("shown", "near", "hours", "expected"),
+    [
+        ("95959", datetime(2023, 12, 12, 9, 59, 58), 24, datetime(2023, 12, 12, 9, 59, 59)),
+        # ten o'clock: the cell shows the hour's units only, not midnight
+        ("00005", datetime(2023, 12, 12, 10, 0, 3), 24, datetime(2023, 12, 12, 10, 0, 5)),
+        ("33000", datetime(2023, 12, 12, 23, 29, 0), 24, datetime(2023, 12, 12, 23, 30, 0)),
+        ("53000", datetime(2023, 12, 12, 5, 31, 0), 24, datetime(2023, 12, 12, 5, 30, 0)),
+        ("13000", datetime(2023, 12, 12, 23, 29, 0), 12, datetime(2023, 12, 12, 23, 30, 0)),
+    ],
+)
+def test_a_one_digit_hour_is_the_hour_nearest_the_files_time(shown, near, hours, expected):
+    digits = np.array([int(c) for c in shown])
+    assert wall_time(ONE_DIGIT_HOUR, digits, near, hours=hours) == expected
