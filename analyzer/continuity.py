@@ -7,6 +7,7 @@ recording are seconds from its start; findings carry POSIX seconds (recording st
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -59,23 +60,22 @@ def segment_gaps(
     ordered = sorted(recordings, key=lambda r: (r.start, r.end))
     findings = []
     for before, after in zip(ordered, ordered[1:], strict=False):
-        # A truncated file's missing tail is its own decode_error finding; the gap to the next
-        # file starts where the file declared its end, so no second counts twice.
-        missing = after.start - before.end
+        covered_until = _covered_until(before, thresholds)
+        missing = after.start - covered_until
         if missing >= thresholds.segment_gap_s:
             findings.append(
                 Finding(
                     kind=FindingKind.COVERAGE_GAP,
                     rule=coverage_rule(before.camera_kind),
                     camera=before.camera,
-                    start=before.end,
+                    start=covered_until,
                     end=after.start,
                     severity=Severity.HIGH,
                     detail=f"{missing:.1f} s of no video between {_name(before)} and "
                     f"{_name(after)}",
                 )
             )
-        elif -missing >= thresholds.segment_overlap_s:
+        elif before.end - after.start >= thresholds.segment_overlap_s:
             findings.append(
                 Finding(
                     kind=FindingKind.TIMESTAMP_JUMP,
@@ -84,13 +84,24 @@ def segment_gaps(
                     start=after.start,
                     end=before.end,
                     severity=Severity.MEDIUM,
-                    detail=f"{_name(after)} starts {-missing:.1f} s before {_name(before)} ends: "
+                    detail=f"{_name(after)} starts {before.end - after.start:.1f} s before "
+                    f"{_name(before)} ends: "
                     "the recorder's clock went back or footage is duplicated",
                     recording_sha256=after.sha256,
                     frame_time=after.start,
                 )
             )
     return findings
+
+
+def _covered_until(recording: RecordingInfo, thresholds: ContinuityThresholds) -> float:
+    """Where a file's video ends for the gap after it. A truncated file's missing tail is its
+    own decode_error finding, so the gap starts where the file declared its end and no second
+    counts twice; a tail lost short of that (a fragmented MP4 or MPEG-TS declares only what
+    it holds, give or take its last fragment) belongs to the gap."""
+    if recording.end - recording.decoded_to >= thresholds.segment_gap_s:
+        return recording.end
+    return min(recording.end, recording.decoded_to)
 
 
 def _name(recording: RecordingInfo) -> str:
@@ -105,6 +116,29 @@ def _frame_duration(packets: PacketTimeline, fps: float) -> float:
     return 1.0 / rate if rate else 0.04
 
 
+@dataclass(frozen=True, slots=True)
+class Hole:
+    """A stretch inside a recording that its timestamps skip, in seconds from its start: from
+    the end of the last frame before the skip to the first frame after it."""
+
+    start_s: float
+    end_s: float
+
+
+def timestamp_holes(
+    recording: RecordingInfo, packets: PacketTimeline, thresholds: ContinuityThresholds
+) -> list[Hole]:
+    """Forward jumps of the packet timestamps of at least `timestamp_jump_s`, in file order."""
+    if len(packets) < 2:
+        return []
+    frame_s = _frame_duration(packets, recording.fps)
+    steps = np.diff(packets.time)
+    return [
+        Hole(float(packets.time[i]) + frame_s, float(packets.time[i + 1]))
+        for i in np.flatnonzero(steps >= thresholds.timestamp_jump_s)
+    ]
+
+
 def timestamp_jumps(
     recording: RecordingInfo, packets: PacketTimeline, thresholds: ContinuityThresholds
 ) -> list[Finding]:
@@ -113,22 +147,19 @@ def timestamp_jumps(
         return []
     frame_s = _frame_duration(packets, recording.fps)
     steps = np.diff(packets.time)
-    findings = []
-    for i in np.flatnonzero(steps >= thresholds.timestamp_jump_s):
-        before, after = float(packets.time[i]), float(packets.time[i + 1])
-        missing_from = before + frame_s
-        findings.append(
-            finding_in(
-                recording,
-                FindingKind.TIMESTAMP_JUMP,
-                coverage_rule(recording.camera_kind),
-                missing_from,
-                after,
-                Severity.HIGH,
-                f"timestamps jump forward {after - missing_from:.1f} s inside the file",
-                after,
-            )
+    findings = [
+        finding_in(
+            recording,
+            FindingKind.TIMESTAMP_JUMP,
+            coverage_rule(recording.camera_kind),
+            hole.start_s,
+            hole.end_s,
+            Severity.HIGH,
+            f"timestamps jump forward {hole.end_s - hole.start_s:.1f} s inside the file",
+            hole.end_s,
         )
+        for hole in timestamp_holes(recording, packets, thresholds)
+    ]
     # A step back of a frame or more cannot come from rounding; smaller ones are ignored.
     for i in np.flatnonzero(steps <= -frame_s):
         before, after = float(packets.time[i]), float(packets.time[i + 1])
@@ -196,11 +227,93 @@ def _stretch_ends(signals: FrameSignals, decoded_to_s: float) -> np.ndarray:
     return np.append(signals.time[1:], max(decoded_to_s, float(signals.time[-1])))
 
 
+@dataclass(frozen=True)
+class Piece:
+    """The analysed frames between two holes of a recording's timestamps, and the time until
+    which its last frame is evidence (the start of the next hole, or the end of decoding)."""
+
+    signals: FrameSignals
+    end_s: float
+
+
+def pieces(signals: FrameSignals, decoded_to_s: float, holes: Sequence[Hole]) -> list[Piece]:
+    """`signals` cut at the holes. No picture was recorded in a hole: a picture seen before it
+    is no evidence of what was shown during it, and one seen after it was not compared with
+    its predecessor. Without the cut, a still scene either side of a 10 s skip reads as 10 s
+    of frozen picture."""
+    if not holes:
+        return [Piece(signals, decoded_to_s)]
+    # Packet times are decode times; with B-frames a picture before the hole may be shown a
+    # frame or two after the hole's start, but every picture after it is shown at its end or
+    # later: the pieces are cut there.
+    ordered = sorted(holes, key=lambda hole: hole.end_s)
+    bounds = [-np.inf, *(hole.end_s for hole in ordered), np.inf]
+    evidence_ends = [*(hole.start_s for hole in ordered), decoded_to_s]
+    found = []
+    for start, end, evidence_end in zip(bounds[:-1], bounds[1:], evidence_ends, strict=True):
+        piece = signals.between(start, end)
+        if len(piece):
+            found.append(Piece(piece, max(evidence_end, float(piece.time[-1]))))
+    return found
+
+
+# Two analysed pictures at most this far apart are close: sampled inside one GOP.
+CLOSE_PAIR_S = 0.5
+# Mean grey-level change (0-255, on the thumbnail) below which two close pictures are one
+# picture repeated. A re-encoded frozen picture measures 0.000-0.006 between close frames
+# (the encoder codes every block as skipped); a live camera on a still scene keeps coding a
+# little of its sensor noise, 0.02-0.4, even under 10 s GOPs.
+REPEAT_MAX_CHANGE = 0.01
+# Share of a stretch's close pairs that must repeat one picture for it to be frozen; what
+# repeats once a GOP (requantisation at a keyframe) or once a second (a recorder's burned-in
+# clock over a frozen camera) stays well under half.
+REPEAT_MIN_SHARE = 0.5
+# Fewer close pairs than this say nothing: keyframe-only evidence is judged by change alone.
+MIN_CLOSE_PAIRS = 3
+
+
 def frozen_intervals(
+    signals: FrameSignals,
+    decoded_to_s: float,
+    thresholds: ContinuityThresholds,
+    holes: Sequence[Hole] = (),
+) -> list[Interval]:
+    """Stretches of at least `frozen_min_s` in which no analysed picture changed by
+    `frozen_max_change` (blank ones left out: they are black video, not frozen), never across
+    a hole of the timestamps: the candidates a scan decodes again in full. Times are seconds
+    from the stream start; interval indices count rows of each piece."""
+    return [
+        interval
+        for piece in pieces(signals, decoded_to_s, holes)
+        for interval in _unchanged_in(piece.signals, piece.end_s, thresholds)
+    ]
+
+
+def _frozen_in(
     signals: FrameSignals, decoded_to_s: float, thresholds: ContinuityThresholds
 ) -> list[Interval]:
-    """Stretches of at least `frozen_min_s` in which no analysed picture changed (blank ones
-    left out: they are black video, not frozen). Times are seconds from the stream start."""
+    """Unchanged stretches that repeat one picture. Under long GOPs a still scene changes by
+    less than `frozen_max_change` between keyframes too; what tells it from a frozen picture
+    is that a live camera's close pictures are never quite the same."""
+    return [
+        interval
+        for interval in _unchanged_in(signals, decoded_to_s, thresholds)
+        if _repeats_one_picture(signals, interval)
+    ]
+
+
+def _repeats_one_picture(signals: FrameSignals, interval: Interval) -> bool:
+    rows = slice(interval.first, interval.last + 1)
+    steps = np.diff(signals.time, prepend=-np.inf)[rows]
+    close = signals.change[rows][steps <= CLOSE_PAIR_S]
+    if close.size < MIN_CLOSE_PAIRS:
+        return True
+    return float(np.mean(close <= REPEAT_MAX_CHANGE)) >= REPEAT_MIN_SHARE
+
+
+def _unchanged_in(
+    signals: FrameSignals, decoded_to_s: float, thresholds: ContinuityThresholds
+) -> list[Interval]:
     if len(signals) == 0:
         return []
     ends = _stretch_ends(signals, decoded_to_s)
@@ -216,13 +329,28 @@ def picture_problems(
     signals: FrameSignals,
     decoded_to_s: float,
     thresholds: ContinuityThresholds,
+    holes: Sequence[Hole] = (),
 ) -> list[Finding]:
     """Black or blank stretches and frozen stretches of one recording (V2).
 
     A frozen stretch starts at the last frame that still changed (its picture is what stays
     on screen) and ends at the first frame that changes again. A stretch that is blank is
-    reported as black only, since a black picture is trivially also unchanged.
+    reported as black only, since a black picture is trivially also unchanged. Stretches end
+    at a hole of the timestamps (`holes`): that time is a timestamp jump, not a picture.
     """
+    return [
+        finding
+        for piece in pieces(signals, decoded_to_s, holes)
+        for finding in _picture_problems_in(recording, piece.signals, piece.end_s, thresholds)
+    ]
+
+
+def _picture_problems_in(
+    recording: RecordingInfo,
+    signals: FrameSignals,
+    decoded_to_s: float,
+    thresholds: ContinuityThresholds,
+) -> list[Finding]:
     if len(signals) == 0:
         return []
     ends = _stretch_ends(signals, decoded_to_s)
@@ -243,7 +371,7 @@ def picture_problems(
                 interval.start,
             )
         )
-    for interval in frozen_intervals(signals, decoded_to_s, thresholds):
+    for interval in _frozen_in(signals, decoded_to_s, thresholds):
         findings.append(
             finding_in(
                 recording,
@@ -264,11 +392,26 @@ def view_integrity(
     signals: FrameSignals,
     decoded_to_s: float,
     thresholds: ContinuityThresholds,
+    holes: Sequence[Hole] = (),
 ) -> list[Finding]:
     """Stretches where a fixed camera's view is obstructed, blurred or moved (V2): complete
-    video of nothing. A handheld recorder moves by design and is not judged."""
+    video of nothing, never across a hole of the timestamps. A handheld recorder moves by
+    design and is not judged."""
     if len(signals) == 0 or recording.camera_kind is CameraKind.HANDHELD:
         return []
+    return [
+        finding
+        for piece in pieces(signals, decoded_to_s, holes)
+        for finding in _view_integrity_in(recording, piece.signals, piece.end_s, thresholds)
+    ]
+
+
+def _view_integrity_in(
+    recording: RecordingInfo,
+    signals: FrameSignals,
+    decoded_to_s: float,
+    thresholds: ContinuityThresholds,
+) -> list[Finding]:
     return [
         finding_in(
             recording,
@@ -329,10 +472,11 @@ def recording_problems(
 ) -> list[Finding]:
     """Every continuity finding inside one readable recording."""
     decoded_to_s = recording.decoded_to - recording.start
+    holes = timestamp_holes(recording, packets, thresholds)
     return [
         *timestamp_jumps(recording, packets, thresholds),
         *dropped_frames(recording, packets, thresholds),
-        *picture_problems(recording, signals, decoded_to_s, thresholds),
-        *view_integrity(recording, signals, decoded_to_s, thresholds),
+        *picture_problems(recording, signals, decoded_to_s, thresholds, holes),
+        *view_integrity(recording, signals, decoded_to_s, thresholds, holes),
         *truncation(recording, decoded_to_s, thresholds),
     ]

@@ -102,6 +102,16 @@ class FrameSignals:
         constructor's order."""
         return tuple(getattr(self, f.name) for f in fields(self))
 
+    def between(self, start: float, end: float) -> FrameSignals:
+        """The rows shown in [start, end) seconds, the first of them with no change measured
+        (inf, like a recording's first frame): what it was compared with lies outside."""
+        keep = (self.time >= start) & (self.time < end)
+        change = self.change[keep].copy()
+        change[:1] = np.inf
+        return FrameSignals(
+            *(change if column is self.change else column[keep] for column in self.columns)
+        )
+
     def spliced(self, start: float, end: float, inner: FrameSignals) -> FrameSignals:
         """These signals with the rows in [start, end) replaced by `inner` (whose rows must
         lie in that window): a stretch measured again more densely."""

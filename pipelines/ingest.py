@@ -62,10 +62,9 @@ def resolve_start(
     the camera's file pattern, the `--start` option, a time stamp in the file name, the
     container's creation time, and last the file's modification time (taken as the moment
     recording ended, as when a recorder closes the file)."""
-    if camera is not None and camera.pattern is not None and camera.time_format is not None:
-        start = start_from_pattern(path.name, camera.pattern, camera.time_format, zone)
-        if start is not None:
-            return start, StartSource.SITE_PATTERN
+    start = _site_pattern_start(path, camera, zone)
+    if start is not None:
+        return start, StartSource.SITE_PATTERN
     if option_start is not None:
         return option_start, StartSource.OPTION
     start = start_from_file_name(path.name, zone)
@@ -74,3 +73,17 @@ def resolve_start(
     if creation_time is not None:
         return creation_time.timestamp(), StartSource.CREATION_TIME
     return os.stat(path).st_mtime - duration_s, StartSource.FILE_MTIME
+
+
+def name_start(path: Path, *, camera: Camera | None, zone: tzinfo) -> float | None:
+    """The wall-clock start a file's name says, read as `resolve_start` reads it (the camera's
+    file pattern, else a generic time stamp), or None. For a file no decoder could open: its
+    unreadable finding still belongs at the time the recorder named it by."""
+    start = _site_pattern_start(path, camera, zone)
+    return start if start is not None else start_from_file_name(path.name, zone)
+
+
+def _site_pattern_start(path: Path, camera: Camera | None, zone: tzinfo) -> float | None:
+    if camera is None or camera.pattern is None or camera.time_format is None:
+        return None
+    return start_from_pattern(path.name, camera.pattern, camera.time_format, zone)

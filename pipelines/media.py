@@ -179,10 +179,26 @@ def _nominal_fps(stream: av.VideoStream) -> float:
 
 def _duration_s(container: av.container.InputContainer, stream: av.VideoStream) -> float:
     if stream.duration is not None and stream.time_base is not None:
-        return float(stream.duration * stream.time_base)
-    if container.duration is not None:
-        return container.duration / av.time_base
-    return 0.0
+        duration = float(stream.duration * stream.time_base)
+    elif container.duration is not None:
+        duration = container.duration / av.time_base
+    else:
+        duration = 0.0
+    return max(duration, _declared_avi_s(container, stream))
+
+
+def _declared_avi_s(container: av.container.InputContainer, stream: av.VideoStream) -> float:
+    """The length an AVI's stream header declares (its frame count in time-base ticks), else 0.
+
+    FFmpeg takes an AVI's duration from its index, which is written last; without it (an
+    interrupted copy) from the bytes present, so the lost tail would go unreported. The
+    header's frame count is written when the recording is closed and survives the cut.
+    """
+    if "avi" not in container.format.name.split(",") or stream.time_base is None:
+        return 0.0
+    # One AVI frame is one tick of the stream's time base (a variable-rate source written
+    # to AVI at 1/1000 s has a thousand "frames" a second, most of them empty).
+    return float(stream.frames * stream.time_base) if stream.frames > 0 else 0.0
 
 
 def _creation_time(
