@@ -182,6 +182,11 @@ def _duration_s(container: av.container.InputContainer, stream: av.VideoStream) 
         duration = float(stream.duration * stream.time_base)
     elif container.duration is not None:
         duration = container.duration / av.time_base
+        if "matroska" in container.format.name.split(","):
+            # A Matroska segment's duration is where its last block ends, counted from zero:
+            # a file cut from a recorder's running timeline (first timestamp at 3600 s) would
+            # declare an hour it does not hold.
+            duration -= _stream_origin(stream)
     else:
         duration = 0.0
     return max(duration, _declared_avi_s(container, stream))

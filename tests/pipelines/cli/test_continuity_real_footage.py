@@ -161,6 +161,21 @@ def _build(root: Path) -> Footage:
         Case("pts_jump", (Planted("timestamp_jump", 10, 20),)),
         [(remux(indoor, made("jump.mp4"), [(0, 10, 0), (10, 20, 20)]), 0, 30)],
     )
+    # Matroska keeping a recorder's running timestamps (from 3600 s), 10 s skipped inside.
+    add(
+        Case("pts_jump_mkv", (Planted("timestamp_jump", 10, 20),)),
+        [
+            (
+                encode(
+                    indoor,
+                    made("jump.mkv"),
+                    [Piece(0, 10, at_s=3600), Piece(10, 20, at_s=3620)],
+                ),
+                0,
+                30,
+            )
+        ],
+    )
     # 8 s of the empty room's picture repeated and re-encoded: a still scene before and after.
     add(
         Case("frozen", (Planted("frozen_video", 8, 16),)),
@@ -252,6 +267,14 @@ def _build(root: Path) -> Footage:
     truncated_avi = encode(indoor, made("truncated.avi"), [Piece(0, 30, at_s=0)], MPEG4_PART2)
     avi_to = cut_tail(truncated_avi, 0.6)
     add(Case("truncated_avi", (Planted("decode_error", avi_to, 30),)), [(truncated_avi, 0, 30)])
+    # The outdoor original itself, its copy interrupted.
+    cut_original = made("cut_" + outdoor.name)
+    shutil.copyfile(outdoor, cut_original)
+    original_to = cut_tail(cut_original, 0.6)
+    add(
+        Case("truncated_original_avi", (Planted("decode_error", original_to, 79.5),)),
+        [(cut_original, 0, 80)],
+    )
     # A fragmented MP4 (as recorders write while recording) cut short, then the next one.
     fragmented = encode(indoor, made("fragmented.mp4"), [Piece(0, 20, at_s=0)], FRAGMENTED)
     fragmented_to = cut_tail(fragmented, 0.6)
@@ -365,6 +388,7 @@ CASE_NAMES = [
     "truncated_ts",
     "overlap",
     "pts_jump",
+    "pts_jump_mkv",
     "frozen",
     "frozen_hevc",
     "frozen_ts_nvr",
@@ -374,6 +398,7 @@ CASE_NAMES = [
     "black_mkv_25fps",
     "truncated",
     "truncated_avi",
+    "truncated_original_avi",
     "truncated_fmp4",
     "unreadable",
     "mkv_h264",
