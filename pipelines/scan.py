@@ -30,12 +30,11 @@ from analyzer.signals import FrameSignals, PacketTimeline
 from analyzer.thresholds import ContinuityThresholds
 from analyzer.view import ViewReference, sparse_problems
 from analyzer.view_meter import ReferenceLearning, ViewMeter
-from analyzer.wallclock import start_from_file_name
 from models.storage import sha256_file
 from pipelines import media
 from pipelines.clock_reader import ClockFaces, ClockReader, check_clock
 from pipelines.counting import CountingSetup, ObjectCounter
-from pipelines.ingest import resolve_start
+from pipelines.ingest import name_start, resolve_start
 from pipelines.site import Camera, Room, RoomKind, Site, read_reference_image
 
 log = logging.getLogger(__name__)
@@ -486,8 +485,9 @@ def unreadable_finding(
     path: Path, camera: Camera, sha256: str, reason: str, options: ScanOptions
 ) -> Finding:
     """The `unreadable_recording` finding of a file no decoder could read."""
-    # The file's time span is unknown; its name may still say when it began.
-    at = start_from_file_name(path.name, options.zone)
+    # The file's time span is unknown; its name may still say when it began, read as the
+    # start of a readable file is (the camera's file pattern first).
+    at = name_start(path, camera=camera, zone=options.zone)
     if at is None:
         at = options.start if options.start is not None else path.stat().st_mtime
     return continuity.unreadable(

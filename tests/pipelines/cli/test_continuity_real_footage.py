@@ -416,15 +416,7 @@ CASE_NAMES = [
 
 @pytest.mark.parametrize("mode", ["flags", "site"])
 @pytest.mark.parametrize("name", CASE_NAMES)
-def test_finds_exactly_the_planted_problems(footage, name, mode, tmp_path, request):
-    if (name, mode) == ("unreadable", "site"):
-        # pipelines/scan.py `unreadable_finding` reads the time from the file name with the
-        # generic parser only; `pipelines.ingest.name_start` also reads the camera's pattern.
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True, reason="unreadable files are placed by the generic name parser only"
-            )
-        )
+def test_finds_exactly_the_planted_problems(footage, name, mode, tmp_path):
     case = footage.cases[name]
     outcome = run_case(footage, case, mode, tmp_path)
     assert outcome.missed == [] and outcome.false == []
