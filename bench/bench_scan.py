@@ -57,7 +57,7 @@ from pipelines import media
 from pipelines.counting import CountingSetup
 from pipelines.detectors import DetectorCatalog, DetectorChoice, counting_setup
 from pipelines.scan import ScanOptions, analyse_recording, camera_for
-from pipelines.site import Camera, Site
+from pipelines.site import Camera, ClockSettings, Site
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -199,13 +199,22 @@ def _registry_in(home: Path, model: Path) -> None:
 
 
 def run_gated(
-    recording: Path, model: Path, result: Path, profile: bool, *, exhaustive: bool = False
+    recording: Path,
+    model: Path,
+    result: Path,
+    profile: bool,
+    *,
+    exhaustive: bool = False,
+    clock: bool = True,
 ) -> None:
     """The product path, as `vaultwatch scan` runs it; with `exhaustive`, as `vaultwatch scan
-    --exhaustive` does (every frame decoded, the detector on every analysed frame)."""
+    --exhaustive` does (every frame decoded, the detector on every analysed frame). Without
+    `clock`, the camera's on-screen clock is not read (a site file's `clock: {read: false}`)."""
     with tempfile.TemporaryDirectory(prefix="vaultwatch-home-") as home:
         _registry_in(Path(home), model)
-        site = Site()
+        site = (
+            Site() if clock else Site(cameras=[Camera(id="vault", clock=ClockSettings(read=False))])
+        )
         if exhaustive:
             counting = site.counting.model_copy(update={"detector_gate": None})
             site = site.model_copy(update={"counting": counting})
@@ -415,7 +424,13 @@ class Run:
 
 
 def run_worker(
-    path: str, recording: Path, model: Path, scratch: Path, *, profile: bool = False
+    path: str,
+    recording: Path,
+    model: Path,
+    scratch: Path,
+    *,
+    profile: bool = False,
+    clock: bool = True,
 ) -> Run:
     result = scratch / f"{path}-{recording.stem}.npz"
     command = [
@@ -432,6 +447,8 @@ def run_worker(
     ]
     if profile:
         command.append("--profile")
+    if not clock:
+        command.append("--no-clock")
     sys.stderr.write(f"running the {path} path on {recording.name} ...\n")
     process = subprocess.Popen(command)
     # wait4 gives this child's own resource usage; RUSAGE_CHILDREN would be the largest of all
@@ -633,6 +650,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--worker", choices=["gated", "exhaustive", "baseline"], help=argparse.SUPPRESS
     )
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--no-clock", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     recordings: list[Path] = args.recording
     if not args.model.is_file():
@@ -644,7 +662,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.worker is not None:
         if args.worker in ("gated", "exhaustive"):
             exhaustive = args.worker == "exhaustive"
-            run_gated(recordings[0], args.model, args.result, args.profile, exhaustive=exhaustive)
+            run_gated(
+                recordings[0],
+                args.model,
+                args.result,
+                args.profile,
+                exhaustive=exhaustive,
+                clock=not args.no_clock,
+            )
         else:
             run_baseline(recordings[0], args.model, args.result)
         return 0
