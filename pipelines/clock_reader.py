@@ -47,6 +47,8 @@ LEARN_AT_S = (0.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 # the finding says between which two frames the cut lies (decoding a second costs little).
 READ_EVERY_S = 1.0
 PLACE_JUMP_WITHIN_S = 0.25
+# Files of one camera tried for a face before its other files stop lending theirs.
+GIVE_UP_AFTER_FILES = 2
 
 
 def learn_face(path: Path, duration_s: float, settings: ClockSettings) -> ClockFace:
@@ -115,14 +117,19 @@ def _learn_in_window(path: Path, crop: _Crop, window: tuple[float, float]) -> Cl
     ticks = (at, min(end, at + TICK_SPAN_S))
     for frame in media.iter_frames(path, every_s=LEARN_EVERY_S, window=ticks):
         counter.add(frame.time, crop.rows(frame))
+    patches = counter.patches()
+    # One decode keeps every candidate's text line (thin bands, a few MB each): a window
+    # whose candidates all fail costs one decode, not one per candidate.
+    times: list[float] = []
+    lines: list[list[npt.NDArray[np.uint8]]] = [[] for _ in patches]
+    for frame in media.iter_frames(path, every_s=LEARN_EVERY_S, window=window):
+        times.append(frame.time)
+        for kept, patch in zip(lines, patches, strict=True):
+            kept.append(crop.rows(frame, patch.top, patch.bottom))
     failures: list[ClockNotFound | LayoutError] = []
-    for patch in counter.patches():
-        times, lines = [], []
-        for frame in media.iter_frames(path, every_s=LEARN_EVERY_S, window=window):
-            times.append(frame.time)
-            lines.append(crop.rows(frame, patch.top, patch.bottom))
+    for kept, patch in zip(lines, patches, strict=True):
         try:
-            return learn_clock_face(np.array(times), np.stack(lines), patch)
+            return learn_clock_face(np.array(times), np.stack(kept), patch)
         except (ClockNotFound, LayoutError) as exc:
             failures.append(exc)
     raise failures[0]
@@ -253,6 +260,9 @@ class ClockFaces:
     def __init__(self, files: dict[str, list[Path]]) -> None:
         self._files = files
         self._faces: dict[str, ClockFace] = {}
+        # Why each file tried could not teach a clock: learning costs up to a minute of
+        # decoding a window, and a file is never tried twice in one scan.
+        self._failed: dict[Path, ClockNotFound] = {}
         self._tried: set[Path] = set()
 
     def face(
@@ -274,13 +284,24 @@ class ClockFaces:
         return face
 
     def _learn(self, path: Path, duration_s: float, settings: ClockSettings) -> ClockFace:
+        if path in self._failed:
+            raise self._failed[path]
         self._tried.add(path)
-        return learn_face(path, duration_s, settings)
+        try:
+            return learn_face(path, duration_s, settings)
+        except ClockNotFound as exc:
+            self._failed[path] = exc
+            raise
 
     def _from_other_files(self, camera: str, settings: ClockSettings) -> ClockFace | None:
-        for other in self._files.get(camera, []):
+        files = self._files.get(camera, [])
+        for other in files:
             if other in self._tried:
                 continue
+            # A camera none of whose first files shows a learnable clock has none to learn
+            # (or one this reader cannot see): its other files are not all decoded for it.
+            if sum(f in self._failed for f in files) >= GIVE_UP_AFTER_FILES:
+                return None
             try:
                 face = self._learn(other, media.probe(other).duration_s, settings)
             except (ClockNotFound, media.UnreadableMedia):

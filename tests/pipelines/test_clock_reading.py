@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from analyzer.clock_face import ClockNotFound
-from pipelines import media
+from analyzer.clock_face import ClockFace, ClockNotFound
+from pipelines import clock_reader, media
 from pipelines.clock_reader import ClockFaces, ClockReader, learn_face, learning_windows
 from pipelines.site import ClockSettings
 from tests.clips import noisy_scene, regular, write_clip
@@ -81,6 +81,25 @@ def test_a_file_too_damaged_to_learn_from_borrows_its_cameras_face(tmp_path):
     assert face.read(frame.luma_rows(face.top, face.bottom)) is not None
     with pytest.raises(ClockNotFound):
         ClockFaces({"vault-2": [short]}).face("vault-2", short, 8.0, ClockSettings())
+
+
+def test_a_camera_without_a_learnable_clock_costs_each_file_one_try(monkeypatch):
+    """Learning decodes up to a minute per window: no file is tried twice in a scan, and once
+    two files of a camera have failed, the others are not all decoded to lend it a face."""
+    tried: list[str] = []
+
+    def no_clock(path: Path, duration_s: float, settings: ClockSettings) -> ClockFace:
+        tried.append(path.name)
+        raise ClockNotFound(f"no clock in {path.name}")
+
+    monkeypatch.setattr(clock_reader, "learn_face", no_clock)
+    files = [Path(f"ch01_{n}.mp4") for n in range(6)]
+    faces = ClockFaces({"vault-1": files})
+    for path in files:
+        with pytest.raises(ClockNotFound, match=path.name):
+            faces.face("vault-1", path, 600.0, ClockSettings())
+    assert sorted(tried) == sorted(p.name for p in files)  # each once, none twice
+    assert tried[:2] == ["ch01_0.mp4", "ch01_1.mp4"]  # the first file, then one to borrow from
 
 
 @pytest.mark.parametrize(
