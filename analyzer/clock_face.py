@@ -17,7 +17,13 @@ import numpy as np
 import numpy.typing as npt
 
 from analyzer.clock_glyphs import GrayImage, Mask, jaccard_distance, text_mask
-from analyzer.clock_value import ClockFields, LayoutError, layout_fields, seconds_of_day
+from analyzer.clock_value import (
+    ClockFields,
+    LayoutError,
+    is_time_of_day,
+    layout_fields,
+    seconds_of_day,
+)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -332,7 +338,9 @@ def timekeeping(
     offsets = []
     for time, line in zip(times, lines, strict=True):
         digits = face.read(line)
-        if digits is not None:
+        # Digits that are no time of day (hour 40: two cells of the date taken for the
+        # hours) are not a reading: such a face would keep time and never read a wall time.
+        if digits is not None and is_time_of_day(face.fields, digits):
             offsets.append((seconds_of_day(face.fields, digits) - time) % 86_400)
     if not offsets:
         return Timekeeping(len(times), 0, 0.0)
@@ -438,9 +446,15 @@ def _groups(
     pitch = cells[units] - cells[units - 1]
     if pitch > 2 * cell_width:
         raise ClockNotFound("no digit right next to the ticking one")
+    # The digits of a number stand one pitch apart, give or take the pixel or two a cell's
+    # placement wanders; a separator adds its own width. A tight font's space adds little
+    # (Hershey's at 1 em: 6 px to a 19-px pitch), so the pitch is the median of the gaps
+    # near the seconds', not one gap, and a gap is a break beyond the wander.
+    gaps = np.diff(cells)
+    pitch = int(np.median(gaps[(gaps >= 0.7 * pitch) & (gaps <= 1.35 * pitch)]))
     groups: list[list[int]] = [[0]]
     for i in range(1, len(cells)):
-        if cells[i] - cells[i - 1] > 1.35 * pitch:
+        if cells[i] - cells[i - 1] > pitch + max(CELL_JITTER + 1, 0.15 * pitch):
             groups.append([])
         groups[-1].append(i)
     seconds = next(g for g, members in enumerate(groups) if units in members)

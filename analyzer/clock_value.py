@@ -118,6 +118,16 @@ def seconds_of_day(fields: ClockFields, digits: Digits) -> int:
     )
 
 
+def is_time_of_day(fields: ClockFields, digits: Digits) -> bool:
+    """Whether the hours, minutes and seconds shown are a time of day (a one-digit hour any
+    digit; see `wall_time`)."""
+    return (
+        _number(digits, fields.hour) <= 23
+        and _number(digits, fields.minute) <= 59
+        and _number(digits, fields.second) <= 59
+    )
+
+
 def _dates(fields: ClockFields, digits: Digits, order: DateOrder, near: datetime) -> list[date]:
     if not fields.has_date:
         # A time-only clock: the day is the one nearest the file's time.

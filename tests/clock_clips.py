@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
+import av
 import cv2
 import numpy as np
 import pytest
@@ -183,3 +184,62 @@ def write_clock_clip(
 def seconds_until(moment: datetime, before_s: float) -> datetime:
     """A clock start `before_s` seconds ahead of `moment` (to cross midnight or a minute)."""
     return moment - timedelta(seconds=math.floor(before_s))
+
+
+def write_bright_wall_clip(
+    path: Path,
+    plan: ClockPlan,
+    duration_s: float,
+    *,
+    seed: int = 0,
+    bitrate: int = 500_000,
+    fps: int = 25,
+    size: tuple[int, int] = (640, 360),
+) -> Path:
+    """`duration_s` of a camera facing a bright, textured wall (grey 185-215, a dark door
+    edge across the left, sensor noise anew every frame) with the most common NVR clock:
+    `2026-05-14 01:00:00` in Hershey at 1 em, white (235) with a 2-px dark (16) outline,
+    as `bench/make_recording.py` draws it; encoded as a recorder does under a bitrate cap
+    (x264 ABR, maxrate = `bitrate`, a two-second VBV buffer, 2-s GOPs, ultrafast), which
+    smears the outline to a broken one-pixel ring. The planes are written as I420 so the
+    grey levels are the luma's."""
+    width, height = size
+    rng = np.random.default_rng(seed)
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    wall = 200 + 12 * np.sin(xs / 37.0) * np.cos(ys / 23.0) - 8 * ys / height
+    wall += cv2.GaussianBlur(rng.normal(0, 8, (height, width)).astype(np.float32), (0, 0), 4)
+    wall[xs < 0.25 * width + 0.3 * ys] -= 90  # a door's shadow: the clock's left over dark
+    bank = rng.normal(0, 6, (8, height + 16, width + 16)).astype(np.float32)
+    chroma = np.full((height // 2, width), 128, np.uint8)
+    bits = str(bitrate)
+    with av.open(str(path), "w") as output:
+        stream = output.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.codec_context.bit_rate = bitrate
+        stream.options = {
+            "preset": "ultrafast",
+            "maxrate": bits,
+            "bufsize": str(2 * bitrate),
+            "x264-params": f"keyint={2 * fps}:min-keyint={2 * fps}:scenecut=0:bframes=0",
+            "threads": "1",
+        }
+        for index in range(round(duration_s * fps)):
+            time = index / fps
+            dy, dx = (int(v) for v in rng.integers(0, 16, 2))
+            noise = bank[index % 8, dy : dy + height, dx : dx + width]
+            luma = np.clip(wall + noise, 0, 255).astype(np.uint8)
+            text = f"{plan.shown(time):%Y-%m-%d %H:%M:%S}"
+            outline = np.zeros((48, 480), np.uint8)
+            cv2.putText(outline, text, (8, 34), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 1, 6, cv2.LINE_AA)
+            fill = np.zeros_like(outline)
+            cv2.putText(fill, text, (8, 34), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 235, 2, cv2.LINE_AA)
+            drawn = np.where(fill > 0, fill, 16).astype(np.uint8)
+            band = luma[12:60, 16:496]
+            np.copyto(band, drawn, where=(outline > 0) | (fill > 0))
+            frame = av.VideoFrame.from_ndarray(np.vstack((luma, chroma)), format="yuv420p")
+            frame.pts = index
+            for packet in stream.encode(frame):
+                output.mux(packet)
+        for packet in stream.encode():
+            output.mux(packet)
+    return path

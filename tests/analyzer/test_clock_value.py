@@ -7,7 +7,14 @@ from datetime import datetime
 import numpy as np
 import pytest
 
-from analyzer.clock_value import ClockFields, DateOrder, LayoutError, layout_fields, wall_time
+from analyzer.clock_value import (
+    ClockFields,
+    DateOrder,
+    LayoutError,
+    is_time_of_day,
+    layout_fields,
+    wall_time,
+)
 
 YMD = ClockFields(
     hour=(8, 9),
@@ -167,3 +174,18 @@ ONE_DIGIT_HOUR = ClockFields(hour=(0,), minute=(1, 2), second=(3, 4))
 def test_a_one_digit_hour_is_the_hour_nearest_the_files_time(shown, near, hours, expected):
     digits = np.array([int(c) for c in shown])
     assert wall_time(ONE_DIGIT_HOUR, digits, near, hours=hours) == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "shown", "expected"),
+    [
+        (ClockFields(hour=(0, 1), minute=(2, 3), second=(4, 5)), "235959", True),
+        # the date's "14 01" taken for hours and minutes: hour 40 keeps time, reads no time
+        (ClockFields(hour=(0, 1), minute=(2, 3), second=(4, 5)), "400107", False),
+        (ClockFields(hour=(0, 1), minute=(2, 3), second=(4, 5)), "126000", False),
+        (ClockFields(hour=(0, 1), minute=(2, 3), second=(4, 5)), "120060", False),
+        (ONE_DIGIT_HOUR, "95959", True),
+    ],
+)
+def test_is_time_of_day(fields, shown, expected):
+    assert is_time_of_day(fields, np.array([int(c) for c in shown])) is expected

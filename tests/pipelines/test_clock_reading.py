@@ -15,7 +15,13 @@ from pipelines import clock_reader, media
 from pipelines.clock_reader import ClockFaces, ClockReader, learn_face, learning_windows
 from pipelines.site import ClockSettings
 from tests.clips import noisy_scene, regular, write_clip
-from tests.clock_clips import STYLES, ClockPlan, ClockStyle, write_clock_clip
+from tests.clock_clips import (
+    STYLES,
+    ClockPlan,
+    ClockStyle,
+    write_bright_wall_clip,
+    write_clock_clip,
+)
 
 pytestmark = pytest.mark.video
 
@@ -48,6 +54,20 @@ def test_clock_read_right_on_99_percent_of_seconds(tmp_path, style):
     right = read[:, 1] == truth
     wrong = ~right & ~np.isnan(read[:, 1])
     assert right.mean() >= 0.99, f"{right.mean():.3f} read right"
+    assert wrong.sum() == 0, f"misread at {read[wrong, 0]}"
+
+
+def test_an_outlined_clock_over_a_bright_wall_under_a_bitrate_cap_is_read_every_second(
+    tmp_path,
+):
+    start = datetime(2026, 5, 14, 1, 0, 0)
+    plan = ClockPlan(start)
+    path = write_bright_wall_clip(tmp_path / "wall.mp4", plan, 40.0, seed=3, bitrate=250_000)
+    read = read_every(path, STYLES[0], start, every_s=1.0)
+    truth = np.array([plan.shown(t).replace(tzinfo=ZONE).timestamp() for t in read[:, 0]])
+    right = read[:, 1] == truth
+    wrong = ~right & ~np.isnan(read[:, 1])
+    assert right.mean() >= 0.95, f"{right.mean():.3f} read right"
     assert wrong.sum() == 0, f"misread at {read[wrong, 0]}"
 
 

@@ -16,7 +16,13 @@ from models.storage import sha256_file
 from pipelines import scan
 from pipelines.site import Camera, ClockSettings, Site
 from tests.clips import noisy_scene, regular, write_clip
-from tests.clock_clips import STYLES, ClockPlan, ClockStyle, write_clock_clip
+from tests.clock_clips import (
+    STYLES,
+    ClockPlan,
+    ClockStyle,
+    write_bright_wall_clip,
+    write_clock_clip,
+)
 
 pytestmark = pytest.mark.video
 
@@ -115,3 +121,18 @@ def test_a_fixed_camera_without_a_clock_says_so_once_a_phone_not_at_all(tmp_path
     options = scan.ScanOptions(site=Site(), zone=ZONE, start=0.0)
     handheld = scan.analyse_recording(path, sha256="0" * 64, camera=phone, options=options)
     assert clock_findings(handheld) == []
+
+
+def test_a_cut_under_an_outlined_clock_over_a_bright_wall_is_found(tmp_path):
+    # White digits ringed by a thin dark outline over a wall nearly as bright, under a
+    # bitrate cap: Hershey's narrow space puts the date's day 1.3 digit pitches from the
+    # hour, where a looser grouping reads "14 01" as one four-digit number and finds no clock.
+    start = datetime(2026, 5, 14, 1, 0, 0)
+    plan = ClockPlan(start, ((33.4, 47.0),))
+    path = write_bright_wall_clip(tmp_path / "wall.mp4", plan, 45.0, seed=7)
+    found = clock_findings(analyse(path, start))
+    assert [f.kind for f in found] == [FindingKind.CLOCK_JUMP], found
+    (jump,) = found
+    assert jump.start <= posix(start, 33.4) + 0.1 and jump.end >= posix(start, 33.4) - 0.1
+    assert jump.end - jump.start <= 1.0
+    assert "forward 47 s" in jump.detail
