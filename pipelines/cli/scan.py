@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -157,11 +157,11 @@ def run(args: argparse.Namespace) -> int:
     # The flags mean what a site file saying the same would: the files' cameras and the room
     # join the site, so the custody rules know which camera watches which room.
     described = scan.site_for_files(discovery.files, options)
-    options = replace(
-        options,
-        site=described,
-        counting=None if args.no_counting else _counting_for(args, described),
-    )
+    options = replace(options, site=described)
+    if not args.no_counting:
+        cameras = (scan.camera_for(path, options) for path in discovery.files)
+        scanned = {camera.id: camera for camera in cameras}
+        options = replace(options, counting=_counting_for(args, described, scanned.values()))
     engine = open_engine(args.db)
     try:
         # A bad custody file is refused before hours of video are decoded; it is read against
@@ -212,11 +212,14 @@ def _form_site(site_file: Site, described: Site) -> Site:
     )
 
 
-def _counting_for(args: argparse.Namespace, site: Site) -> Callable[[Camera], CountingSetup | None]:
-    """Checks the chosen models now, so a wrong name fails before any video is decoded."""
+def _counting_for(
+    args: argparse.Namespace, site: Site, scanned: Iterable[Camera]
+) -> Callable[[Camera], CountingSetup | None]:
+    """Checks the chosen models on the cameras of the files now, so a wrong name fails before
+    any video is decoded (the site's other cameras are not scanned and not judged)."""
     catalog = DetectorCatalog()
     choice = DetectorChoice(person_model=args.person_model, bundle_model=args.bundle_model)
-    for camera in site.cameras:
+    for camera in scanned:
         _setup(camera, choice, site, catalog)
 
     def setup_for(camera: Camera) -> CountingSetup | None:

@@ -101,3 +101,16 @@ def test_timeline_with_the_motion_fallback(tmp_path):
     persons = {r["time"][17:19]: int(r["persons"]) for r in rows}
     assert persons["05"] == persons["07"] == 1
     assert persons["01"] == persons["11"] == 0
+
+
+def test_the_motion_fallback_may_be_named_for_a_vault_of_a_site_with_phones(tmp_path):
+    """Only the cameras of the files scanned are judged: a site's phones do not refuse
+    `--person-model motion` on its vault's recordings."""
+    site = tmp_path / "site.yaml"
+    site.write_text(
+        "cameras: [{id: vault-1, kind: fixed}, {id: phone-1, kind: handheld}]\n", encoding="utf-8"
+    )
+    (tmp_path / "vault-1").mkdir()
+    clip = write_clip(tmp_path / "vault-1" / "clip.mp4", regular(2, 10), noisy_scene())
+    argv = ["scan", str(clip), "--site", str(site), "--person-model", "motion", "--tz", "UTC"]
+    assert main([*argv, "--bundle-model", "none"]) == 0
