@@ -10,6 +10,7 @@ at a time."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -134,7 +135,9 @@ def real_clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         if not font.is_file():
             pytest.skip(f"font {font} is absent (Debian fonts-dejavu-core, fonts-wqy-zenhei)")
     folder = tmp_path_factory.mktemp("real-clock-clips")
-    with ProcessPoolExecutor(2) as pool:
+    # Spawned, never forked: the test process runs detector and decoder threads, and a fork
+    # taken while one of them holds a lock leaves the child waiting on it forever.
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         paths = list(pool.map(_render, ALL, [folder] * len(ALL)))
     return {clip.name: path for clip, path in zip(ALL, paths, strict=True)}
 
