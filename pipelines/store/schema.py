@@ -1,6 +1,7 @@
 """The tables: recordings, the paths they were seen at, scans, findings, count timelines,
 custody events, evidence package exports, and the review service's users, finding reviews,
-scan jobs and audit trail, and the nightly runs' file inventory and per-recording analyses.
+scan jobs and audit trail, the nightly runs' file inventory and per-recording analyses, and
+the frames inspectors labelled for the bundle detector.
 
 Enumerations (`FindingKind`, `Severity`, `CameraKind`, ...) are stored as their string values
 in plain string columns, not as database enums: analyses add kinds over time and a new kind
@@ -442,3 +443,43 @@ class NightlyRunRow(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (CheckConstraint("state IN ('running', 'done', 'failed')", name="state"),)
+
+
+class LabelledFrameRow(Base):
+    """One frame of a recording whose bundle boxes an inspector set: the boxes as they left
+    them (pixels of the decoded frame, x1 y1 x2 y2), who and when, and which model's boxes
+    they started from. Saving the same frame again replaces its boxes; every save and delete
+    is in the audit trail with the boxes before and after. Findings and recordings are never
+    changed by a label.
+
+    The key for a frame is (recording, milliseconds from the recording's start): the moment
+    the picture is decoded at, as `pipelines.review_media` rounds it.
+    """
+
+    __tablename__ = "labelled_frames"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    recording_sha256: Mapped[str] = mapped_column(String(64), ForeignKey("recordings.sha256"))
+    camera: Mapped[str] = mapped_column(String(200))
+    offset_ms: Mapped[int] = mapped_column(BigInteger)
+    # POSIX seconds of the picture, like the analyzer's values.
+    at_s: Mapped[float] = mapped_column(Double())
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    # [[x1, y1, x2, y2], ...] in pixels; an empty list is a frame showing no bundle.
+    boxes: Mapped[list[list[float]]] = mapped_column(json_document())
+    # The detector (name@weights) whose boxes the inspector corrected, "none" if none ran.
+    started_from: Mapped[str] = mapped_column(String(200))
+    # The finding whose picture it was labelled on (findings are keyed with their version).
+    finding_id: Mapped[str | None] = mapped_column(String(64))
+    labelled_by: Mapped[str] = mapped_column(String(100))
+    labelled_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("recording_sha256", "offset_ms"),
+        CheckConstraint("width > 0 AND height > 0", name="size"),
+        CheckConstraint("offset_ms >= 0", name="offset"),
+        # Exports and the list select by camera and time.
+        Index("ix_labelled_frames_camera_at_s", "camera", "at_s"),
+        Index("ix_labelled_frames_at_s", "at_s"),
+    )

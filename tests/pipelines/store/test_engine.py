@@ -41,6 +41,7 @@ APP_TABLES = {
     "media_files",
     "recording_analyses",
     "nightly_runs",
+    "labelled_frames",
 }
 SINCE_0002 = {
     "count_timelines",
@@ -53,6 +54,7 @@ SINCE_0002 = {
     "media_files",
     "recording_analyses",
     "nightly_runs",
+    "labelled_frames",
 }
 TIMELINE_COUNTS = {"timelines_new", "timelines_known"}
 
@@ -69,7 +71,7 @@ def test_empty_database_is_migrated_to_head(db_url: str) -> None:
     engine = open_store(db_url)
     try:
         assert table_names(engine) == APP_TABLES | {"alembic_version"}
-        assert current_revision(engine) == head_revision() == "0007"
+        assert current_revision(engine) == head_revision() == "0008"
     finally:
         engine.dispose()
 
