@@ -36,6 +36,8 @@ class Action(StrEnum):
     THUMBNAIL_VIEW = "thumbnail.view"
     SCAN_SUBMIT = "scan.submit"
     USER_CREATE = "user.create"
+    LABEL_SAVE = "label.save"
+    LABEL_DELETE = "label.delete"
     AUDIT_VERIFY = "audit.verify"
 
 

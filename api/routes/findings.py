@@ -71,8 +71,8 @@ def list_findings(
         rule=rule,
         review_state=review_state,
         lot=lot,
-        since=None if since is None else _posix(since, "since"),
-        until=None if until is None else _posix(until, "until"),
+        since=None if since is None else posix_param(since, "since"),
+        until=None if until is None else posix_param(until, "until"),
         visible_cameras=visible_cameras(user),
     )
     page = find_findings(
@@ -124,7 +124,8 @@ def _detail(session: Session, stored: StoredFinding, zone: tzinfo) -> FindingDet
     return FindingDetailPublic(**public.model_dump(), reviews=[ReviewPublic.of(r) for r in reviews])
 
 
-def _posix(moment: datetime, name: str) -> float:
+def posix_param(moment: datetime, name: str) -> float:
+    """POSIX seconds of a query's time; 422 for a time without its offset."""
     if moment.utcoffset() is None:
         raise ApiError(422, ErrorCode.INVALID_REQUEST, f"{name}: give the time with its offset")
     return moment.timestamp()

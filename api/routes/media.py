@@ -112,9 +112,9 @@ def finding_thumbnail(
     if recording is None or not user.may_see(recording.camera):
         raise ApiError(409, ErrorCode.MEDIA_UNAVAILABLE, "no recording shows this finding")
     at = _representative(stored, recording)
-    with _media_errors():
+    with media_errors():
         path = review_media.thumbnail(
-            _served(state, recording),
+            served_recording(state, recording),
             at=at,
             cache_dir=state.settings.cache_dir / "thumbnails",
             width=width,
@@ -155,9 +155,11 @@ def finding_detections(
     setup = counting_setup(
         camera, choice=DetectorChoice(), settings=state.site.counting, catalog=state.detectors
     )
-    with _media_errors():
+    with media_errors():
         try:
-            found = review_media.detections_at(_served(state, recording), at=at, setup=setup)
+            found = review_media.detections_at(
+                served_recording(state, recording), at=at, setup=setup
+            )
         except review_media.NotDetectableFromOnePicture as exc:
             raise ApiError(409, ErrorCode.CONFLICT, str(exc)) from exc
     return dict(found.to_json())
@@ -225,13 +227,13 @@ def finding_clip_file(
     recording = clip_recording(session, stored)
     if recording is None or not user.may_see(recording.camera):
         return None
-    served = _served(state, recording)
+    served = served_recording(state, recording)
     finding = stored.finding
     start = max(finding.start, recording.start)
     end = min(finding.end, start + MAX_CLIP_S, recording.decoded_to)
     settings = state.settings
     cache = settings.cache_dir / "clips"
-    with _media_errors():
+    with media_errors():
         if not boxes:
             return review_media.finding_clip(
                 served,
@@ -268,7 +270,7 @@ def finding_clip_file(
         )
 
 
-def _served(state: ServiceState, recording: RecordingInfo) -> RecordingInfo:
+def served_recording(state: ServiceState, recording: RecordingInfo) -> RecordingInfo:
     """The recording with its path checked against the media roots (and resolved)."""
     return dataclasses.replace(recording, path=str(original_path(state, recording)))
 
@@ -281,7 +283,7 @@ def _representative(stored: StoredFinding, recording: RecordingInfo) -> float:
 
 
 @contextmanager
-def _media_errors() -> Iterator[None]:
+def media_errors() -> Iterator[None]:
     """Media failures as API errors: a time outside the recording (422); an original gone,
     changed or undecodable (409)."""
     try:

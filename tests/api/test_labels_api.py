@@ -1,0 +1,158 @@
+"""Labelling a finding's picture through the API, on the sample videos' scan (real decoding,
+the shipped bundle model): the frame and the model's boxes, saving corrected boxes, replacing
+and deleting them, 422 for boxes that are not boxes of the picture, role and camera checks,
+and the audit trail of every change. Findings are never changed by a label."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image
+
+from analyzer.findings import Finding
+from tests.api.conftest import SampleScan
+
+pytestmark = pytest.mark.video
+
+
+def counted_finding(sample: SampleScan, kind: str = "bundle_count_mismatch") -> Finding:
+    """A finding made from bundle counts, so bundles are in view and the bundle model counted
+    them: vault-b's count mismatch at a handover, or phone-2's paper off camera."""
+    return next(f for f in sample.findings if f.kind.value == kind)
+
+
+def audit_of(client: TestClient, object_id: str) -> list[dict[str, Any]]:
+    items = client.get(
+        "/api/audit",
+        params={"object_type": "labelled_frame", "object_id": object_id, "limit": 500},
+    ).json()["items"]
+    return list(reversed(items))  # oldest first
+
+
+def test_label_a_findings_picture(clients: dict[str, TestClient], sample_scan: SampleScan) -> None:
+    finding = counted_finding(sample_scan)
+    assert finding.frame_time is not None
+    recording = next(
+        r
+        for r in sample_scan.recordings
+        if r.camera == finding.camera and r.start <= finding.frame_time < r.decoded_to
+    )
+    inspector = clients["inspector"]
+    url = f"/api/findings/{finding.id}/label-frame"
+    before = inspector.get(f"/api/findings/{finding.id}").json()
+
+    frame = inspector.get(url)
+    assert frame.status_code == 200, frame.text
+    shown = frame.json()
+    assert (shown["width"], shown["height"]) == (recording.width, recording.height)
+    assert shown["recording_sha256"] == recording.sha256 and shown["camera"] == "vault-b"
+    assert shown["bundle_model"].startswith("bundle_yolo@")
+    assert shown["source"] == "detector" and shown["labelled"] is None
+    for x1, y1, x2, y2 in shown["boxes"]:
+        assert 0 <= x1 < x2 <= recording.width and 0 <= y1 < y2 <= recording.height
+
+    image = inspector.get(shown["image"])
+    assert image.status_code == 200 and image.headers["content-type"] == "image/jpeg"
+    with Image.open(io.BytesIO(image.content)) as picture:
+        assert picture.size == (recording.width, recording.height)
+
+    # The inspector keeps the model's first box (if any), moves it, and adds one.
+    corrected = [[10.0, 20.0, 110.5, 140.25], [200.0, 100.0, 260.0, 180.0]]
+    saved = inspector.put(url, json={"boxes": corrected})
+    assert saved.status_code == 200, saved.text
+    stored = saved.json()
+    assert stored["boxes"] == corrected
+    assert stored["labelled_by"] == "inspector" and stored["finding_id"] == finding.id
+    assert stored["started_from"] == shown["bundle_model"]
+    assert stored["offset_s"] == shown["offset_s"]
+
+    again = inspector.get(url).json()
+    assert again["source"] == "labelled" and again["boxes"] == corrected
+    assert again["labelled"]["id"] == stored["id"]
+
+    # Saved again by an admin: the same frame, the boxes replaced (none: a negative).
+    replaced = clients["admin"].put(url, json={"boxes": []})
+    assert replaced.status_code == 200 and replaced.json()["id"] == stored["id"]
+    assert replaced.json()["boxes"] == [] and replaced.json()["labelled_by"] == "admin"
+
+    listed = clients["auditor"].get("/api/labels").json()
+    assert listed["total"] == 1 and listed["items"][0]["id"] == stored["id"]
+    assert clients["auditor"].get(f"/api/labels/{stored['id']}").json()["boxes"] == []
+    camera_list = clients["auditor"].get("/api/labels", params={"camera": "vault-a"}).json()
+    assert camera_list["total"] == 0
+
+    deleted = inspector.delete(f"/api/labels/{stored['id']}")
+    assert deleted.status_code == 204
+    assert inspector.get(f"/api/labels/{stored['id']}").status_code == 404
+    assert inspector.delete(f"/api/labels/{stored['id']}").status_code == 404
+    assert inspector.get(url).json()["source"] == "detector"
+
+    trail = audit_of(clients["admin"], str(stored["id"]))
+    assert [(r["action"], r["actor"]) for r in trail] == [
+        ("label.save", "inspector"),
+        ("label.save", "admin"),
+        ("label.delete", "inspector"),
+    ]
+    assert trail[0]["detail"]["boxes_before"] is None
+    assert trail[0]["detail"]["boxes"] == corrected
+    assert trail[1]["detail"]["boxes_before"] == corrected
+    assert trail[2]["detail"]["boxes_before"] == []
+    assert clients["admin"].get("/api/audit/verify").json()["intact"] is True
+    # The finding is as it was (its review state and counts too).
+    assert inspector.get(f"/api/findings/{finding.id}").json() == before
+
+
+@pytest.mark.parametrize(
+    ("boxes", "problem"),
+    [
+        ([[10, 10, 5, 20]], "positive size"),
+        ([[10, 10, 20, 10]], "positive size"),
+        ([[-1, 0, 20, 20]], "leaves the"),
+        ([[0, 0, 20, 100000]], "leaves the"),
+        ([[0, 0, 20]], "boxes.0"),
+        ([[0, 0, 20, 20, 30]], "boxes.0"),
+        ([["a", 0, 20, 20]], "boxes.0.0"),
+        ([[0, 0, 1, 1]] * 501, "boxes"),
+    ],
+)
+def test_boxes_that_are_not_boxes_of_the_picture_are_422(
+    clients: dict[str, TestClient],
+    sample_scan: SampleScan,
+    boxes: list[list[Any]],
+    problem: str,
+) -> None:
+    finding = counted_finding(sample_scan)
+    response = clients["inspector"].put(
+        f"/api/findings/{finding.id}/label-frame", json={"boxes": boxes}
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["code"] == "invalid_request"
+    assert problem in response.json()["error"]["message"]
+    assert clients["auditor"].get("/api/labels").json()["total"] == 0
+
+
+def test_who_may_label(clients: dict[str, TestClient], sample_scan: SampleScan) -> None:
+    finding = counted_finding(sample_scan)
+    url = f"/api/findings/{finding.id}/label-frame"
+    body = {"boxes": [[1, 1, 50, 50]]}
+    assert clients["anonymous"].get(url).status_code == 401
+    assert clients["anonymous"].put(url, json=body).status_code == 401
+    forbidden = clients["auditor"].put(url, json=body)
+    assert forbidden.status_code == 403 and forbidden.json()["error"]["code"] == "forbidden"
+    # An inspector limited to phone-2 does not see vault-b's finding, nor its labels.
+    assert clients["phone-inspector"].get(url).status_code == 404
+    assert clients["phone-inspector"].put(url, json=body).status_code == 404
+    saved = clients["inspector"].put(url, json=body).json()
+    assert clients["phone-inspector"].get(f"/api/labels/{saved['id']}").status_code == 404
+    assert clients["phone-inspector"].delete(f"/api/labels/{saved['id']}").status_code == 404
+    assert clients["phone-inspector"].get("/api/labels").json()["total"] == 0
+    assert clients["auditor"].delete(f"/api/labels/{saved['id']}").status_code == 403
+    assert clients["auditor"].get("/api/labels").json()["total"] == 1
+    # Their own camera's finding they may label.
+    own = counted_finding(sample_scan, "paper_off_camera")
+    mine = clients["phone-inspector"].put(f"/api/findings/{own.id}/label-frame", json=body)
+    assert mine.status_code == 200, mine.text
+    assert clients["phone-inspector"].get("/api/labels").json()["total"] == 1
