@@ -11,10 +11,21 @@ from collections.abc import Sequence
 from importlib.metadata import entry_points
 from typing import Any
 
-from pipelines.cli import custody, daily, evidence, models, nightly, report, scan, training, users
+from pipelines.cli import (
+    custody,
+    daily,
+    evidence,
+    labels,
+    models,
+    nightly,
+    report,
+    scan,
+    training,
+    users,
+)
 from pipelines.cli.common import UsageError
 
-COMMANDS = (scan, nightly, custody, report, daily, evidence, models, users, training)
+COMMANDS = (scan, nightly, custody, report, daily, evidence, models, users, training, labels)
 PLUGIN_GROUP = "vaultwatch.commands"
 
 
