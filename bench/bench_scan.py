@@ -54,7 +54,7 @@ from models.manifest import ModelFormat
 from models.registry import ModelRegistry
 from models.storage import sha256_file
 from pipelines import media
-from pipelines.counting import CountingSetup
+from pipelines.counting import CountingSetup, every_frame
 from pipelines.detectors import DetectorCatalog, DetectorChoice, counting_setup
 from pipelines.scan import ScanOptions, analyse_recording, camera_for
 from pipelines.site import Camera, ClockSettings, Site
@@ -204,12 +204,15 @@ def run_gated(
     result: Path,
     profile: bool,
     *,
-    exhaustive: bool = False,
+    mode: str = "gated",
     clock: bool = True,
 ) -> None:
-    """The product path, as `vaultwatch scan` runs it; with `exhaustive`, as `vaultwatch scan
-    --exhaustive` does (every frame decoded, the detector on every analysed frame). Without
-    `clock`, the camera's on-screen clock is not read (a site file's `clock: {read: false}`)."""
+    """The product path, as `vaultwatch scan` runs it (`mode` "gated"); "exhaustive" as
+    `vaultwatch scan --exhaustive` does (every frame decoded and counted); "decode-all" as
+    `vaultwatch scan --exhaustive --count-fps 2` does (every frame decoded, the detector on
+    every counted frame, 2 a second). Without `clock`, the camera's on-screen clock is not read
+    (a site file's `clock: {read: false}`)."""
+    exhaustive = mode != "gated"
     with tempfile.TemporaryDirectory(prefix="vaultwatch-home-") as home:
         _registry_in(Path(home), model)
         site = (
@@ -228,6 +231,7 @@ def run_gated(
                 raise SystemExit("the counting setup has no person detector")
             wrapper = CountingDetector(setup.person)
             wrappers.append(wrapper)
+            setup = every_frame(setup) if mode == "exhaustive" else setup
             return replace(setup, person=wrapper)
 
         options = ScanOptions(
@@ -482,7 +486,11 @@ def generate(minutes: float, out: Path) -> Path:
 
 
 def _label(run: Run) -> str:
-    return {"baseline": "every-frame", "exhaustive": "--exhaustive"}.get(run.path, run.path)
+    return {
+        "baseline": "every-frame",
+        "exhaustive": "--exhaustive",
+        "decode-all": "decode all, 2 fps",
+    }.get(run.path, run.path)
 
 
 def _intervals_text(intervals: Sequence[Interval]) -> str:
@@ -647,7 +655,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--skip-baseline", action="store_true", help="gated scans only")
     parser.add_argument(
-        "--worker", choices=["gated", "exhaustive", "baseline"], help=argparse.SUPPRESS
+        "--worker",
+        choices=["gated", "exhaustive", "decode-all", "baseline"],
+        help=argparse.SUPPRESS,
     )
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--no-clock", action="store_true", help=argparse.SUPPRESS)
@@ -660,14 +670,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise SystemExit(f"{recording} is missing: make it with bench/make_recording.py")
 
     if args.worker is not None:
-        if args.worker in ("gated", "exhaustive"):
-            exhaustive = args.worker == "exhaustive"
+        if args.worker != "baseline":
             run_gated(
                 recordings[0],
                 args.model,
                 args.result,
                 args.profile,
-                exhaustive=exhaustive,
+                mode=args.worker,
                 clock=not args.no_clock,
             )
         else:

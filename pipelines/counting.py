@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -50,6 +50,7 @@ class CountingSetup:
     bundle: Detector | None
     person_ceiling: float = 1.0
     zone: Zone | None = None
+    # Seconds between counted frames; 0 counts every decoded frame (the audit, `every_frame`).
     every_s: float = 0.5
     min_run_s: float = 1.0
     min_confidence: float = 0.35
@@ -113,6 +114,13 @@ class CountingSetup:
             else:
                 jobs.append((detector, frozenset({object_class})))
         return jobs
+
+
+def every_frame(setup: CountingSetup) -> CountingSetup:
+    """The audit's counting (`vaultwatch scan --exhaustive`): the detectors on every decoded
+    frame, none skipped because the picture did not change. It is the reference the screened
+    default scan answers to, so it must not share the default's shortcuts."""
+    return replace(setup, every_s=0.0, detect_on_change=None)
 
 
 @dataclass

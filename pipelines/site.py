@@ -258,7 +258,7 @@ class CountingSettings(StrictModel):
         gt=0,
         description="Run the detector only where the picture changed by this many grey levels "
         "(largest block of a 96-pixel thumbnail) since it last ran; null runs it on every "
-        "analysed frame (as `scan --exhaustive` does).",
+        "analysed frame (`scan --exhaustive` also analyses every frame).",
     )
     keep_alive_s: float = Field(
         5.0, gt=0, description="The detector runs at least this often, changed or not."

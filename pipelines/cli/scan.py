@@ -26,7 +26,7 @@ from pipelines.cli.common import (
     site_and_zone,
 )
 from pipelines.cli.custody import custody_conflict, read_custody, report_notes
-from pipelines.counting import CountingSetup
+from pipelines.counting import CountingSetup, every_frame
 from pipelines.custody_forms.reader import CustodyForm
 from pipelines.detectors import (
     DEFAULT_BUNDLE_MODEL,
@@ -109,8 +109,9 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--exhaustive",
         action="store_true",
-        help="audit mode: decode every frame and run the detectors on every analysed frame "
-        "(slow; the default screens the compressed stream and skips what did not change)",
+        help="audit mode: decode every frame and count people and bundles on every frame "
+        "(or on --count-fps frames a second), skipping nothing; slow: the default screens the "
+        "compressed stream and runs the detectors only where the picture changed",
     )
     parser.add_argument(
         "--custody",
@@ -222,8 +223,13 @@ def _counting_for(
     for camera in scanned:
         _setup(camera, choice, site, catalog)
 
+    # The audit counts every frame unless asked for a rate: it is what the default is checked
+    # against, so it samples nothing the default might skip.
+    audit = args.exhaustive and args.count_fps is None
+
     def setup_for(camera: Camera) -> CountingSetup | None:
-        return _setup(camera, choice, site, catalog)
+        setup = _setup(camera, choice, site, catalog)
+        return every_frame(setup) if audit and setup is not None else setup
 
     return setup_for
 
