@@ -10,6 +10,7 @@ bundle, and a training set that leaves it unboxed teaches the model to miss it.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -22,7 +23,7 @@ from api.routes.media import clip_recording, served_recording
 from api.state import ServiceState
 from pipelines import media, review_media
 from pipelines.counting import CountingSetup
-from pipelines.detectors import DetectorChoice, counting_setup
+from pipelines.detectors import DetectorChoice, DetectorChoiceError, counting_setup
 from pipelines.store.audit import append_audit, run_audited
 from pipelines.store.finding_query import StoredFinding
 from pipelines.store.labels import (
@@ -88,6 +89,24 @@ def bundle_setup(state: ServiceState, camera_id: str) -> CountingSetup | None:
     if setup is None or setup.bundle is None:
         return None
     return dataclasses.replace(setup, person=None, zone=None, needs_every_frame=False)
+
+
+def bundles_counted_by(counted_by: str | None) -> str | None:
+    """The bundle detectors named in a finding's `counted_by` ("persons: A; bundles: B",
+    several cameras' joined by " | "), or None when it names none."""
+    if counted_by is None:
+        return None
+    names = dict.fromkeys(m.strip() for m in re.findall(r"bundles: ([^;|]+)", counted_by))
+    return ", ".join(names) or None
+
+
+def camera_bundle_model(state: ServiceState, camera_id: str) -> str:
+    """ "name@weights" of the model that counts the camera's bundles now, or "none" (also
+    when the site's choice cannot be loaded: the page says so rather than fail)."""
+    try:
+        return model_name(bundle_setup(state, camera_id))
+    except DetectorChoiceError:
+        return NO_MODEL
 
 
 def model_name(setup: CountingSetup | None) -> str:

@@ -19,6 +19,7 @@ from analyzer.wallclock import iso
 from api.access import visible_cameras, visible_finding
 from api.deps import ClientDep, MaybeUser, SessionDep, StateDep
 from api.errors import ApiError
+from api.labelling import bundles_counted_by, camera_bundle_model
 from api.review import decide
 from api.routes.media import clip_recording, counted_camera, counts_window, finding_clip_file
 from api.state import ServiceState
@@ -130,6 +131,7 @@ def finding_page(
         lot = event.lot if event is not None and event.lot else None
     if lot is not None:
         events = load_custody_events(session, lot=lot)
+    recording = clip_recording(session, stored)
     return render(
         request,
         state,
@@ -139,7 +141,13 @@ def finding_page(
         clip=clip,
         no_clip=no_clip,
         flagged_offset=max(finding.start - clip.first_s, 0.0) if clip else 0.0,
-        recording=clip_recording(session, stored),
+        recording=recording,
+        bundles_counted_by=bundles_counted_by(
+            finding.counts.counted_by if finding.counts else None
+        ),
+        camera_bundle_model=None
+        if recording is None
+        else camera_bundle_model(state, recording.camera),
         chart=_counts_chart(session, stored, state, me),
         lot=lot,
         events=events,

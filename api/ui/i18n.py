@@ -104,6 +104,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "job_running": "进行中",
         "job_done": "已完成",
         "job_failed": "失败",
+        "bundles_counted_by": "试卷袋计数模型",
+        "camera_bundle_model": "摄像机当前的试卷袋模型",
+        "label_bundles": "标注试卷袋",
+        "label_help": (
+            "在画面空白处拖动可画新框；拖动已有的框可移动它；点选一个框后按 Delete 键或"
+            "“删除框”按钮删除；改完后点“保存标注”。保存的标注用于训练试卷袋检测模型，"
+            "不会改动问题记录和原始录像。"
+        ),
+        "label_delete_box": "删除框",
+        "label_save": "保存标注",
+        "label_saved": "标注已保存",
+        "label_failed": "标注未保存",
+        "label_unsaved": "有未保存的修改",
+        "label_boxes": "个试卷袋框",
+        "label_from_detector": "框来自模型 {model} 的检测结果（尚未保存）",
+        "label_from_labelled": "{who} 于 {when} 保存的标注，修改自模型 {model} 的检测结果",
+        "label_from_none": "该摄像机没有试卷袋模型：请手动画框",
+        "label_read_only": "只有审查员可以修改标注",
     },
     "en": {
         "app": "VaultWatch exam-paper custody review",
@@ -196,6 +214,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "job_running": "Running",
         "job_done": "Done",
         "job_failed": "Failed",
+        "bundles_counted_by": "Bundles counted by",
+        "camera_bundle_model": "The camera's bundle model",
+        "label_bundles": "Label bundles",
+        "label_help": (
+            "Drag on an empty part of the picture to draw a box; drag a box to move it; "
+            "select a box and press Delete (or the button) to remove it; then save. Saved "
+            "labels train the bundle detector; they never change the finding or the original "
+            "recording."
+        ),
+        "label_delete_box": "Delete box",
+        "label_save": "Save labels",
+        "label_saved": "Labels saved",
+        "label_failed": "Labels not saved",
+        "label_unsaved": "unsaved changes",
+        "label_boxes": "bundle boxes",
+        "label_from_detector": "Boxes found by {model} (not saved yet)",
+        "label_from_labelled": "Saved by {who} at {when}, corrected from the boxes of {model}",
+        "label_from_none": "This camera has no bundle model: draw the boxes",
+        "label_read_only": "Only inspectors may change labels",
     },
 }
 

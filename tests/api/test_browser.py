@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 import pytest
 import uvicorn
 from PIL import Image
@@ -30,7 +31,9 @@ from selenium.common.exceptions import (
     TimeoutException,
 )
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy.orm import Session
@@ -39,6 +42,7 @@ from api.app import create_app
 from api.settings import ServiceSettings
 from pipelines.store import open_store
 from pipelines.store.audit import load_audit, verify_chain
+from pipelines.store.labels import LabelFilter, load_labelled_frames
 from tests.api.conftest import PASSWORD, REPO, SAMPLES, SampleScan, fill_store
 
 pytestmark = pytest.mark.browser
@@ -379,3 +383,160 @@ def test_the_player_opens_on_the_flagged_picture(
     )
     assert before[1] > 60, f"the picture a frame before the flagged second is not live: {before}"
     assert seeks[0]["luma"] < 10, f"the picture at the flagged second is not black: {state}"
+
+
+def _canvas_state(driver: WebDriver) -> tuple[list[list[float]], int, float]:
+    """The editor's boxes (pixels of the picture), the selected one, and picture pixels per
+    screen pixel."""
+    state = driver.execute_script(
+        "const c = document.getElementById('label-canvas');"
+        "return [c.dataset.boxes, c.dataset.selected, c.clientWidth];"
+    )
+    width = int(driver.find_element(By.ID, "label-image").get_attribute("naturalWidth"))
+    return json.loads(state[0]), int(state[1]), width / float(state[2])
+
+
+def _drag(
+    driver: WebDriver, canvas: Any, start: tuple[float, float], end: tuple[float, float]
+) -> None:
+    """Press at `start`, move in steps, release at `end` (screen pixels from the canvas's
+    top left)."""
+    size = canvas.size
+    actions = ActionChains(driver, duration=20)
+    actions.move_to_element_with_offset(
+        canvas, round(start[0] - size["width"] / 2), round(start[1] - size["height"] / 2)
+    )
+    actions.click_and_hold()
+    steps = 5
+    moved = (0, 0)
+    for k in range(1, steps + 1):
+        target = (round((end[0] - start[0]) * k / steps), round((end[1] - start[1]) * k / steps))
+        actions.move_by_offset(target[0] - moved[0], target[1] - moved[1])
+        moved = target
+    actions.release()
+    actions.perform()
+
+
+def _free_spot(
+    taken: list[list[float]], scale: float, size: tuple[int, int]
+) -> tuple[float, float]:
+    """Top left (screen pixels) of an 80 x 60 spot that overlaps none of `taken` (picture
+    pixels) with a margin for moving it."""
+    for top in range(10, size[1] - 100, 20):
+        for left in range(10, size[0] - 140, 20):
+            spot = (left - 40, top - 30, left + 120, top + 90)
+            clear = all(
+                spot[2] < b[0] / scale
+                or spot[0] > b[2] / scale
+                or spot[3] < b[1] / scale
+                or spot[1] > b[3] / scale
+                for b in taken
+            )
+            if clear:
+                return float(left), float(top)
+    raise AssertionError(f"no free spot on the picture next to {taken}")
+
+
+def test_label_bundles_on_a_findings_picture(driver: WebDriver, service: RunningService) -> None:
+    """Draw two boxes, move one, delete one with the Delete key and a third with the button;
+    save; the store holds exactly the boxes left on the screen (with the model's, if it boxed
+    any), and the page opens on them again."""
+    sign_in(driver, service, "inspector")
+    finding_id = open_finding(driver, "bundle_count_mismatch", "vault-b")
+    wait_for(
+        driver,
+        "the label editor's picture",
+        lambda d: d.find_element(By.ID, "labelling").get_attribute("data-ready") == "1",
+        timeout=30,
+    )
+    counted = text_of(driver, "#bundles-counted-by")
+    assert counted.startswith("bundle_yolo@"), counted
+    source = text_of(driver, "#label-source")
+    assert counted in source and "检测结果" in source, source
+    canvas = driver.find_element(By.ID, "label-canvas")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
+    detected, _, scale = _canvas_state(driver)
+    size = (canvas.size["width"], canvas.size["height"])
+
+    first = _free_spot(detected, scale, size)
+    _drag(driver, canvas, first, (first[0] + 80, first[1] + 60))
+    boxes, selected, _ = _canvas_state(driver)
+    assert len(boxes) == len(detected) + 1 and selected == len(detected)
+    second = _free_spot(boxes, scale, size)
+    _drag(driver, canvas, second, (second[0] + 50, second[1] + 40))
+    boxes, selected, _ = _canvas_state(driver)
+    assert len(boxes) == len(detected) + 2 and selected == len(detected) + 1
+    drawn_first = boxes[len(detected)]
+    np.testing.assert_allclose(
+        drawn_first, [v * scale for v in (*first, first[0] + 80, first[1] + 60)], atol=2 * scale
+    )
+
+    # Move the first drawn box 30 px right and 20 px down by dragging its middle.
+    middle = (first[0] + 40, first[1] + 30)
+    _drag(driver, canvas, middle, (middle[0] + 30, middle[1] + 20))
+    boxes, selected, _ = _canvas_state(driver)
+    assert selected == len(detected)
+    moved = boxes[len(detected)]
+    np.testing.assert_allclose(
+        moved,
+        [
+            drawn_first[0] + 30 * scale,
+            drawn_first[1] + 20 * scale,
+            drawn_first[2] + 30 * scale,
+            drawn_first[3] + 20 * scale,
+        ],
+        atol=2 * scale,
+    )
+
+    # Select the second drawn box and delete it with the Delete key.
+    ActionChains(driver).move_to_element_with_offset(
+        canvas, round(second[0] + 25 - size[0] / 2), round(second[1] + 20 - size[1] / 2)
+    ).click().perform()
+    assert _canvas_state(driver)[1] == len(detected) + 1
+    ActionChains(driver).send_keys(Keys.DELETE).perform()
+    boxes, selected, _ = _canvas_state(driver)
+    assert selected == -1 and len(boxes) == len(detected) + 1
+    # A third box, drawn, then removed with the button while it is selected.
+    third = _free_spot(boxes, scale, size)
+    _drag(driver, canvas, third, (third[0] + 40, third[1] + 40))
+    assert _canvas_state(driver)[1] == len(detected) + 1
+    driver.find_element(By.ID, "label-delete").click()
+    expected = [*detected, moved]
+    boxes, _, _ = _canvas_state(driver)
+    np.testing.assert_allclose(boxes, expected, atol=1e-6)
+
+    driver.find_element(By.ID, "label-save").click()
+    wait_for(
+        driver,
+        "the labels to be saved",
+        lambda d: "saved" in d.find_element(By.ID, "label-status").get_attribute("class"),
+    )
+    assert text_of(driver, "#label-status") == "标注已保存"
+    assert "inspector" in text_of(driver, "#label-source") and counted in text_of(
+        driver, "#label-source"
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert driver.save_screenshot(str(ARTIFACTS / "label-editor.png"))
+
+    engine = open_store(service.db)
+    try:
+        with Session(engine) as session:
+            [stored] = load_labelled_frames(session, LabelFilter())
+            records = load_audit(session, object_type="labelled_frame", object_id=str(stored.id))
+    finally:
+        engine.dispose()
+    assert stored.finding_id == finding_id and stored.camera == "vault-b"
+    assert stored.labelled_by == "inspector" and stored.started_from == counted
+    np.testing.assert_allclose(stored.boxes, np.asarray(expected).reshape(-1, 4), atol=0.01)
+    assert [r.entry.action for r in records] == ["label.save"]
+
+    # Opened again, the page starts from the saved boxes.
+    driver.refresh()
+    wait_for(
+        driver,
+        "the label editor again",
+        lambda d: d.find_element(By.ID, "labelling").get_attribute("data-ready") == "1",
+        timeout=30,
+    )
+    np.testing.assert_allclose(_canvas_state(driver)[0], stored.boxes.reshape(-1, 4), atol=0.01)
+    assert "inspector" in text_of(driver, "#label-source")

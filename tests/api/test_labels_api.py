@@ -156,3 +156,22 @@ def test_who_may_label(clients: dict[str, TestClient], sample_scan: SampleScan) 
     mine = clients["phone-inspector"].put(f"/api/findings/{own.id}/label-frame", json=body)
     assert mine.status_code == 200, mine.text
     assert clients["phone-inspector"].get("/api/labels").json()["total"] == 1
+
+
+def test_the_finding_page_names_the_bundle_models_and_offers_the_editor(
+    clients: dict[str, TestClient], sample_scan: SampleScan
+) -> None:
+    finding = counted_finding(sample_scan)
+    assert finding.counts is not None and finding.counts.counted_by is not None
+    page = clients["inspector"].get(f"/findings/{finding.id}")
+    assert page.status_code == 200
+    # The model that counted this finding's bundles, and the camera's model now.
+    assert '<dd id="bundles-counted-by">bundle_yolo@ab1007139cc5</dd>' in page.text
+    assert '<dd id="camera-bundle-model">bundle_yolo@ab1007139cc5</dd>' in page.text
+    assert f'data-frame="/api/findings/{finding.id}/label-frame"' in page.text
+    assert 'id="label-save"' in page.text and 'data-may-edit="1"' in page.text
+    assert "/static/labels.js" in page.text
+    read_only = clients["auditor"].get(f"/findings/{finding.id}")
+    assert 'id="label-save"' not in read_only.text and 'data-may-edit="0"' in read_only.text
+    assert "只有审查员可以修改标注" in read_only.text
+    assert clients["auditor"].get("/static/labels.js").status_code == 200
