@@ -7,6 +7,7 @@ state change is recorded in the same transaction as the change itself.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -18,6 +19,7 @@ from pipelines.store.audit import (
     AuditRecord,
     ChainReport,
     append_audit,
+    latest_audit_at,
     run_audited,
     verify_chain,
 )
@@ -69,6 +71,27 @@ def record(state: ServiceState, audit_entry: AuditEntry) -> AuditRecord:
         return append_audit(session, audit_entry)
 
     return run_audited(state.sessions, work)
+
+
+def record_footage(state: ServiceState, audit_entry: AuditEntry, *, new_view: bool) -> None:
+    """Audit a response that sends bytes of footage. A new view (the first byte asked for)
+    is always recorded; a request for later bytes only when the same user has no record of
+    the same action on the object within the view session (`view_session_s`), so a player
+    fetching the rest of a view adds nothing while `Range: bytes=1-` cannot fetch a file
+    unrecorded."""
+    if not new_view:
+        since = datetime.now(UTC) - timedelta(seconds=state.settings.view_session_s)
+        with state.sessions() as session:
+            latest = latest_audit_at(
+                session,
+                actor=audit_entry.actor,
+                action=audit_entry.action,
+                object_type=audit_entry.object_type,
+                object_id=audit_entry.object_id,
+            )
+        if latest is not None and latest >= since:
+            return
+    record(state, audit_entry)
 
 
 def verify_and_record(

@@ -2,8 +2,10 @@
 
 Starlette's `FileResponse` serves single and multiple byte ranges; what is added here is the
 check of a range that starts past the end (416 with this API's JSON error and
-`Content-Range: bytes */size`), and telling a new view (first bytes) from the browser
-fetching more of one it is already playing, so the audit trail records views, not chunks.
+`Content-Range: bytes */size`), the refusal of more than `MAX_RANGES` ranges (Starlette
+would answer those with the whole file), and telling a new view (first bytes) from the
+browser fetching more of one it is already playing, so the audit trail records views, not
+chunks. Every response that sends bytes is audited either way (`api.audit_trail.record_footage`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from api.errors import ApiError, ErrorCode
 
 _RANGE = re.compile(r"bytes=(.+)", re.IGNORECASE)
 _PART = re.compile(r"\s*(\d*)\s*-\s*(\d*)\s*")
+# A player asks for one range; a hundred is already far beyond any real client.
+MAX_RANGES = 100
 
 
 def requested_starts(range_header: str | None, size: int) -> list[int] | None:
@@ -49,16 +53,17 @@ def is_new_view(range_header: str | None, size: int) -> bool:
     return starts is None or 0 in starts
 
 
-def media_response(
-    path: Path,
-    *,
-    range_header: str | None,
-    media_type: str,
-    download_name: str | None = None,
-) -> FileResponse:
-    """The file at `path` (a path the service chose, never the client), ranged as asked.
-    `ApiError` 416 when every range asked for starts at or past the end."""
-    size = path.stat().st_size
+def check_ranges(range_header: str | None, size: int) -> bool:
+    """Refuse what will not be served, before anything is audited; True when the request
+    starts a view (`is_new_view`). `ApiError` 416 for more than `MAX_RANGES` ranges or when
+    every range starts at or past the end."""
+    if range_header and range_header.count(",") >= MAX_RANGES:
+        raise ApiError(
+            416,
+            ErrorCode.RANGE_NOT_SATISFIABLE,
+            f"at most {MAX_RANGES} ranges may be asked for at once",
+            headers={"Content-Range": f"bytes */{size}"},
+        )
     starts = requested_starts(range_header, size)
     if starts is not None and all(start >= size for start in starts):
         raise ApiError(
@@ -67,6 +72,19 @@ def media_response(
             f"the range starts past the end of the {size}-byte file",
             headers={"Content-Range": f"bytes */{size}"},
         )
+    return starts is None or 0 in starts
+
+
+def media_response(
+    path: Path,
+    *,
+    range_header: str | None,
+    media_type: str,
+    download_name: str | None = None,
+) -> FileResponse:
+    """The file at `path` (a path the service chose, never the client), ranged as asked.
+    `ApiError` 416 as `check_ranges` says."""
+    check_ranges(range_header, path.stat().st_size)
     return FileResponse(
         path,
         media_type=media_type,

@@ -48,5 +48,12 @@ class ServiceSettings(BaseSettings):
         description="clips and thumbnails cut for review (never beside the originals)",
     )
     scan_workers: int = Field(default=1, ge=1, le=32)
+    view_session_s: float = Field(
+        default=1800,
+        gt=0,
+        le=86400,
+        description="a ranged request for later bytes of footage is audited unless the same "
+        "user's view of it was recorded this recently",
+    )
     pre_roll_s: float = Field(default=5.0, ge=0, le=60)
     post_roll_s: float = Field(default=5.0, ge=0, le=60)

@@ -20,10 +20,10 @@ from starlette.responses import FileResponse
 from analyzer import ANALYZER_VERSION
 from analyzer.recording import RecordingInfo
 from api.access import visible_finding
-from api.audit_trail import Action, entry, record
+from api.audit_trail import Action, entry, record, record_footage
 from api.deps import AuditorUser, ClientDep, SessionDep, StateDep
 from api.errors import ERROR_RESPONSES, ApiError, ErrorCode
-from api.files import is_new_view, media_response
+from api.files import check_ranges, media_response
 from api.routes.recordings import original_path
 from api.schemas.common import Public
 from api.state import ServiceState
@@ -79,14 +79,16 @@ def finding_clip(
     clip = finding_clip_file(state, session, user, stored, boxes=boxes)
     if clip is None:
         raise ApiError(409, ErrorCode.MEDIA_UNAVAILABLE, "no recording shows this finding")
-    if is_new_view(range, clip.path.stat().st_size):
-        action = Action.CLIP_DOWNLOAD if download else Action.CLIP_VIEW
-        detail = {
-            "recording": clip.recording_sha256,
-            "derived": clip.derived,
-            "made_by": clip.description,
-        }
-        record(state, entry(user, client, action, "finding", finding_id, detail))
+    new_view = check_ranges(range, clip.path.stat().st_size)
+    action = Action.CLIP_DOWNLOAD if download else Action.CLIP_VIEW
+    detail = {
+        "recording": clip.recording_sha256,
+        "derived": clip.derived,
+        "made_by": clip.description,
+    } | ({} if new_view else {"range": (range or "")[:200]})
+    record_footage(
+        state, entry(user, client, action, "finding", finding_id, detail), new_view=new_view
+    )
     return media_response(
         clip.path,
         range_header=range,

@@ -12,10 +12,10 @@ from starlette.responses import FileResponse
 
 from analyzer.recording import RecordingInfo
 from api.access import visible_cameras, visible_recording
-from api.audit_trail import Action, entry, record
+from api.audit_trail import Action, entry, record_footage
 from api.deps import AuditorUser, ClientDep, SessionDep, StateDep
 from api.errors import ERROR_RESPONSES, ApiError, ErrorCode
-from api.files import is_new_view, media_response
+from api.files import check_ranges, media_response
 from api.schemas.recordings import RecordingListPublic, RecordingPublic
 from api.state import ServiceState
 from pipelines.media_roots import OutsideMediaRoots, resolve_under_roots
@@ -111,9 +111,12 @@ def _original(
 ) -> FileResponse:
     recording = visible_recording(session, user, sha256)
     path = original_path(state, recording)
-    if is_new_view(range_header, path.stat().st_size):
-        action = Action.RECORDING_DOWNLOAD if download else Action.RECORDING_VIEW
-        record(state, entry(user, client, action, "recording", sha256))
+    new_view = check_ranges(range_header, path.stat().st_size)
+    action = Action.RECORDING_DOWNLOAD if download else Action.RECORDING_VIEW
+    detail = {} if new_view else {"range": (range_header or "")[:200]}
+    record_footage(
+        state, entry(user, client, action, "recording", sha256, detail), new_view=new_view
+    )
     return media_response(
         path,
         range_header=range_header,

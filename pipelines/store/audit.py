@@ -185,6 +185,20 @@ def load_audit_touching(
     return [found[seq] for seq in sorted(found)]
 
 
+def latest_audit_at(
+    session: Session, *, actor: str, action: str, object_type: str, object_id: str
+) -> datetime | None:
+    """When `actor` last had a record of `action` on the object, or None."""
+    query = select(func.max(AuditRow.at)).where(
+        AuditRow.actor == actor,
+        AuditRow.action == action,
+        AuditRow.object_type == object_type,
+        AuditRow.object_id == object_id,
+    )
+    latest: datetime | None = session.scalar(query)
+    return latest
+
+
 def count_audit(
     session: Session,
     *,
