@@ -6,13 +6,18 @@ and the audit trail of every change. Findings are never changed by a label."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
 from analyzer.findings import Finding
+from api.settings import ServiceSettings
+from pipelines.cli import main
+from pipelines.training.yolo_dataset import cxcywh_to_xyxy, load_user_dataset, parse_labels
 from tests.api.conftest import SampleScan
 
 pytestmark = pytest.mark.video
@@ -175,3 +180,36 @@ def test_the_finding_page_names_the_bundle_models_and_offers_the_editor(
     assert 'id="label-save"' not in read_only.text and 'data-may-edit="0"' in read_only.text
     assert "只有审查员可以修改标注" in read_only.text
     assert clients["auditor"].get("/static/labels.js").status_code == 200
+
+
+def test_boxes_saved_in_the_service_are_exported_on_the_same_picture(
+    clients: dict[str, TestClient],
+    sample_scan: SampleScan,
+    settings: ServiceSettings,
+    tmp_path: Path,
+) -> None:
+    """Saved through the API, exported by `vaultwatch labels export` from the same store: the
+    trainer's loader accepts the set, its boxes are the saved ones, and its picture is the one
+    the inspector labelled (decoded again from the original)."""
+    finding = counted_finding(sample_scan)
+    url = f"/api/findings/{finding.id}/label-frame"
+    corrected = [[12.0, 40.5, 96.0, 120.0], [300.25, 200.0, 420.0, 330.75]]
+    saved = clients["inspector"].put(url, json={"boxes": corrected}).json()
+    shown = clients["inspector"].get(f"{url}/image").content
+    out = tmp_path / "site_frames"
+    assert main(["labels", "export", str(out), "--db", settings.db]) == 0
+
+    dataset = load_user_dataset(out)
+    [(image, label)] = dataset.pairs
+    assert label is not None and dataset.boxes == 2
+    parsed, problems = parse_labels(label.read_text(), str(label), 1)
+    assert problems == [] and parsed.class_id.tolist() == [0, 0]
+    back = cxcywh_to_xyxy(parsed.cxcywh, saved["width"], saved["height"])
+    np.testing.assert_allclose(back, corrected, atol=1e-3)
+    with Image.open(image) as exported, Image.open(io.BytesIO(shown)) as seen:
+        assert exported.size == seen.size == (saved["width"], saved["height"])
+        difference = np.abs(
+            np.asarray(exported.convert("L"), np.int16) - np.asarray(seen.convert("L"), np.int16)
+        )
+    # Two JPEG encodings of one decoded frame differ by their rounding only.
+    assert difference.mean() < 2.0, difference.mean()
