@@ -100,6 +100,8 @@ def _service_state(settings: ServiceSettings) -> ServiceState:
         site=site,
         zone=zone,
         session_key=sessions.load_or_create_key(vaultwatch_home() / "keys" / "session.key"),
-        jobs=ScanJobRunner(engine, options, workers=settings.scan_workers),
+        jobs=ScanJobRunner(
+            engine, options, workers=settings.scan_workers, media_roots=settings.media_roots
+        ),
         detectors=detectors,
     )

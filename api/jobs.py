@@ -8,6 +8,7 @@ stopped one left (`requeue_interrupted`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from pipelines import ingest, scan
+from pipelines.media_roots import OutsideMediaRoots
 from pipelines.scan_and_store import scan_and_store
 from pipelines.store.scan_jobs import (
     claim_job,
@@ -37,9 +39,13 @@ class ScanJobRunner:
         options: scan.ScanOptions,
         *,
         workers: int = 1,
+        media_roots: Sequence[Path] = (),
     ) -> None:
         self._engine = engine
         self._options = options
+        # A job's paths were checked when it was submitted; the files found inside its
+        # folders are checked again here, since a symlink among them may lead anywhere.
+        self._roots = tuple(media_roots)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scan-job")
 
     def resume(self) -> list[int]:
@@ -64,7 +70,13 @@ class ScanJobRunner:
             session.commit()
             paths = _job_paths(session, job_id)
         try:
-            discovery = ingest.discover([Path(p) for p in paths])
+            discovery = ingest.discover([Path(p) for p in paths], roots=self._roots)
+            if discovery.outside:
+                # Refused whole, as a submitted path outside the roots is.
+                raise OutsideMediaRoots(
+                    f"{len(discovery.outside)} file(s) found lead outside the media roots, "
+                    "nothing scanned: " + "; ".join(str(p) for p in discovery.outside[:5])
+                )
             if not discovery.files:
                 raise ValueError("no video files to scan: " + "; ".join(discovery.problems))
             stored = scan_and_store(

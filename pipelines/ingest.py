@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -10,22 +11,27 @@ from pathlib import Path
 from analyzer.recording import StartSource
 from analyzer.wallclock import start_from_file_name, start_from_pattern
 from pipelines.media import VIDEO_SUFFIXES
+from pipelines.media_roots import OutsideMediaRoots, resolve_under_roots
 from pipelines.site import Camera
 
 
 @dataclass(frozen=True, slots=True)
 class Discovery:
-    """The video files found under the given paths, and the paths that gave none."""
+    """The video files found under the given paths, the paths that gave none, and the files
+    found that resolve outside the roots discovery was given (left out of `files`)."""
 
     files: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    outside: list[Path] = field(default_factory=list)
 
 
-def discover(paths: list[Path]) -> Discovery:
+def discover(paths: list[Path], *, roots: Sequence[Path] | None = None) -> Discovery:
     """Expand folders (recursively, video file suffixes only) and keep files as given.
 
     A file named explicitly is always analysed, whatever its suffix: if it is not video the
-    scan reports it as unreadable rather than skipping it silently.
+    scan reports it as unreadable rather than skipping it silently. With `roots` (the
+    service's media roots, a site's), every file found is checked against them once resolved:
+    a symlink inside a submitted folder that leads out of the roots is a problem, never read.
     """
     files: list[Path] = []
     problems: list[str] = []
@@ -45,8 +51,18 @@ def discover(paths: list[Path]) -> Discovery:
             problems.append(f"{path}: not a regular file or folder")
         else:
             problems.append(f"{path}: no such file or folder")
-    unique = list(dict.fromkeys(p.resolve() for p in files))
-    return Discovery(unique, problems)
+    if roots is None:
+        return Discovery(list(dict.fromkeys(p.resolve() for p in files)), problems)
+    inside: list[Path] = []
+    outside: list[Path] = []
+    for file in files:
+        try:
+            inside.append(resolve_under_roots(file, roots))
+        except (OutsideMediaRoots, FileNotFoundError):
+            # Named as found (the link), not where it leads.
+            outside.append(file)
+            problems.append(f"{file}: leads outside the media roots, not scanned")
+    return Discovery(list(dict.fromkeys(inside)), problems, outside)
 
 
 def resolve_start(

@@ -35,7 +35,8 @@ def take_inventory(
     hash_file: Callable[[Path], str] = sha256_file,
 ) -> Inventory:
     """Walk `roots`, hash new and changed files, record them all as seen `at`. Commits."""
-    discovery = ingest.discover(list(roots))
+    # A symlink under a root that leads out of the roots is not inventoried (see discover).
+    discovery = ingest.discover(list(roots), roots=roots)
     paths = sorted(str(p.resolve()) for p in discovery.files)
     known = known_files(session, paths)
     files: list[KnownFile] = []
