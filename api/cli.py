@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
@@ -14,6 +14,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from api.settings import AuthMode, ServiceSettings
 from pipelines.cli.common import UsageError
 from pipelines.site import SiteError
+
+if TYPE_CHECKING:
+    import uvicorn
+    from fastapi import FastAPI
 
 log = logging.getLogger(__name__)
 
@@ -75,5 +79,23 @@ def run(args: argparse.Namespace) -> int:
         app = create_app(settings)
     except (SiteError, SQLAlchemyError, OSError, ValueError) as exc:
         raise UsageError(f"cannot start the review service: {exc}") from exc
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    uvicorn.Server(server_config(app, host=args.host, port=args.port)).run()
     return 0
+
+
+def server_config(app: FastAPI, *, host: str, port: int) -> uvicorn.Config:
+    """How uvicorn serves the app. Its own proxy-header handling is off: it would replace
+    the client address with whatever `X-Forwarded-For` says before the app sees it, and the
+    audit trail would record a forged address. The app's `trusted_proxies` check
+    (`api.deps.client_address`) is the one place a forwarded address is believed."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=False,
+        forwarded_allow_ips="",
+        server_header=False,
+    )
