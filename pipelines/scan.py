@@ -433,12 +433,11 @@ def _frozen_suspects(
 def scan_files(
     files: list[Path], options: ScanOptions, progress: Progress | None = None
 ) -> ScanResult:
-    """Analyse every file, then check each camera's files against each other.
-
-    A file that cannot be analysed becomes an `unreadable_recording` finding; the scan goes on.
+    """Analyse every file. A file that cannot be analysed becomes an `unreadable_recording`
+    finding; the scan goes on. The gaps between files are judged later, against the stored
+    recordings too (`pipelines.conclude`).
     """
     result = ScanResult()
-    by_camera: dict[str, list[RecordingInfo]] = defaultdict(list)
     files_of: dict[str, list[Path]] = defaultdict(list)
     for path in files:
         files_of[camera_for(path, options).id].append(path)
@@ -471,11 +470,6 @@ def scan_files(
         result.findings.extend(analysis.findings)
         if analysis.counts is not None:
             result.count_timelines.append(analysis.counts)
-        by_camera[camera.id].append(analysis.recording)
-    for recordings in by_camera.values():
-        result.findings.extend(
-            continuity.segment_gaps(recordings, options.site.thresholds.continuity)
-        )
     result.recordings.sort(key=lambda r: (r.camera, r.start))
     result.findings.sort(key=lambda f: (f.camera, f.start, f.kind.value))
     return result

@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 from analyzer import ANALYZER_VERSION
 from analyzer.findings import Finding
 from pipelines import scan
-from pipelines.custody_check import check_against_custody
+from pipelines.conclude import conclude
 from pipelines.custody_forms.reader import CustodyForm
-from pipelines.frames import attach_frames
 from pipelines.store import ScanSummary, save_scan_results
 from pipelines.store.custody import save_custody_events
 from pipelines.store.urls import vaultwatch_home
@@ -48,26 +47,22 @@ def scan_and_store(
     custody: CustodyForm | None = None,
     progress: Callable[[float], object] | None = None,
 ) -> StoredScan:
-    """Scan `files`, store `custody`'s events (already read and checked), check the video
-    against every stored custody event, write the findings' frames and save it all as one
-    scan described by `params`. Raises `CustodyConflictError` before saving anything if the
-    form contradicts stored events."""
+    """Scan `files`, store `custody`'s events (already read and checked), conclude the
+    findings (`pipelines.conclude`: gaps against the stored recordings, custody rules, links,
+    frames) and save it all as one scan described by `params`. Raises `CustodyConflictError`
+    before saving anything if the form contradicts stored events."""
     result = scan.scan_files(list(files), options, progress=progress)
     with Session(engine) as session:
         if custody is not None:
             save_custody_events(session, events=custody.events, source_sha256=custody.sha256)
-        check = check_against_custody(
+        findings = conclude(
             session,
             site=options.site,
             zone=options.zone,
-            analyzer_version=ANALYZER_VERSION,
             recordings=result.recordings,
             findings=result.findings,
             timelines=result.count_timelines,
-        )
-        findings = sorted(
-            attach_frames([*check.linked, *check.rule_findings], check.recordings, frames_dir()),
-            key=lambda f: (f.start, f.camera, f.kind.value),
+            frames_dir=frames_dir(),
         )
         summary = save_scan_results(
             session,

@@ -24,14 +24,13 @@ from pipelines.cli.common import (
     open_engine,
     site_and_zone,
 )
-from pipelines.custody_check import check_against_custody
+from pipelines.conclude import conclude
 from pipelines.custody_forms import (
     COLUMNS,
     CustodyFileError,
     CustodyForm,
     read_custody_form,
 )
-from pipelines.frames import attach_frames
 from pipelines.site import Site
 from pipelines.store import (
     CustodyConflictError,
@@ -160,11 +159,13 @@ def run_import(args: argparse.Namespace) -> int:
         with Session(engine) as session:
             result = import_custody(session, args.path, site, zone)
             # Video already scanned is checked against the new events right away.
-            check = check_against_custody(
-                session, site=site, zone=zone, analyzer_version=ANALYZER_VERSION
-            )
-            rule_findings = attach_frames(
-                check.rule_findings, check.recordings, vaultwatch_home() / "frames"
+            rule_findings = conclude(
+                session,
+                site=site,
+                zone=zone,
+                recordings=[],
+                findings=[],
+                frames_dir=vaultwatch_home() / "frames",
             )
             checked = save_scan_results(
                 session,

@@ -1,6 +1,6 @@
 """The run's last step: the analyses not yet turned into findings become findings, with the
-gaps between each camera's files and the custody rules, exactly as `vaultwatch scan` makes
-them, stored in one transaction with the mark that they are done."""
+gaps between each camera's files and the custody rules, by the step `vaultwatch scan` uses
+(`pipelines.conclude`), stored in one transaction with the mark that they are done."""
 
 from __future__ import annotations
 
@@ -11,13 +11,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from analyzer import ANALYZER_VERSION, continuity
-from analyzer.findings import Finding
-from pipelines.custody_check import check_against_custody
-from pipelines.frames import attach_frames
+from analyzer import ANALYZER_VERSION
+from pipelines.conclude import conclude
 from pipelines.nightly.staging import finding_from_json
 from pipelines.site import Site
-from pipelines.store import get_recording, load_recordings
+from pipelines.store import get_recording
 from pipelines.store.nightly import mark_finalized, unfinalized
 from pipelines.store.scans import add_scan_results
 
@@ -47,25 +45,13 @@ def finalize(
             if not analysis.unreadable
             and (recording := get_recording(session, sha256=analysis.key.sha256)) is not None
         ]
-        # A gap may lie between last night's last file and tonight's first: each camera's
-        # stored recordings are compared, not only tonight's (the ids of gaps found before
-        # are the same, and stored once).
-        gaps: list[Finding] = []
-        for camera in sorted({analysis.camera for analysis in staged}):
-            gaps += continuity.segment_gaps(
-                load_recordings(session, camera=camera), site.thresholds.continuity
-            )
-        check = check_against_custody(
+        findings = conclude(
             session,
             site=site,
             zone=zone,
-            analyzer_version=ANALYZER_VERSION,
             recordings=recordings,
-            findings=[*own, *gaps],
-        )
-        findings = sorted(
-            attach_frames([*check.linked, *check.rule_findings], check.recordings, frames_dir),
-            key=lambda f: (f.start, f.camera, f.kind.value),
+            findings=own,
+            frames_dir=frames_dir,
         )
         summary = add_scan_results(
             session,

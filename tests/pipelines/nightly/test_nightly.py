@@ -83,6 +83,32 @@ def test_the_nightly_finds_what_scan_finds(segments: Path, tmp_path: Path) -> No
     assert stored_timeline_count(night.db_url) == stored_timeline_count(scanned) == 6
 
 
+@pytest.mark.parametrize("first", ["early", "late"])
+def test_scan_and_nightly_agree_whichever_files_come_first(
+    segments: Path, tmp_path: Path, first: str
+) -> None:
+    """The files arrive in two batches, the early ones or the late ones first: two scans and
+    two nightly runs store the same findings, among them the gap of cam-a that lies between
+    the batches (each camera's new files are judged against its stored ones)."""
+    early = [name for name, at in SEGMENTS.items() if at < 12]
+    late = [name for name, at in SEGMENTS.items() if at >= 12]
+    batches = [early, late] if first == "early" else [late, early]
+    night = make_site(tmp_path / "night", segments, f"sqlite:///{tmp_path / 'night.db'}", [])
+    scanned = f"sqlite:///{tmp_path / 'scan.db'}"
+    for batch in batches:
+        for name in batch:
+            shutil.copy(segments / name, night.media / name)
+        run_nightly(config_of(night, night.db_url), InProcessExecutor())
+        paths = [str(segments / name) for name in batch]
+        assert main(["scan", *paths, "--site", str(night.site), "--db", scanned]) == 0
+    found = comparable(stored_findings(scanned))
+    assert comparable(stored_findings(night.db_url)) == found
+    gaps = [
+        (camera, end - start) for _, kind, camera, start, end, _ in found if kind == "coverage_gap"
+    ]
+    assert gaps == [("cam-a", pytest.approx(8.0, abs=0.2))]
+
+
 class Crashing:
     """Runs `after` units, then dies the way a killed coordinator does (nothing after it
     runs: no finalize, no report)."""
