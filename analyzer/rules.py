@@ -177,6 +177,70 @@ def _counts(series: CountSeries, first: int, last: int, expected: int | None) ->
     )
 
 
+@dataclass(frozen=True)
+class Held:
+    """A stretch where a rule's condition held long enough, with what was counted over it."""
+
+    span: Span
+    counts: Counts
+
+
+def held(
+    series: CountSeries,
+    mask: npt.NDArray[np.bool_],
+    *,
+    min_s: float,
+    merge_gap_s: float,
+    window_end: float,
+    expected: int | None = None,
+) -> list[Held]:
+    """`condition_spans` with each span's counts (`expected`: the bundles of the form)."""
+    spans = condition_spans(
+        series, mask, min_s=min_s, merge_gap_s=merge_gap_s, window_end=window_end
+    )
+    return [Held(span, _counts(series, first, last, expected)) for span, first, last in spans]
+
+
+@dataclass(frozen=True)
+class CountRule:
+    """A count-based rule: the finding it raises for each stretch its condition held."""
+
+    kind: FindingKind
+    rule: str
+    severity: Severity
+
+    def finding(
+        self,
+        stretch: Held,
+        camera: str,
+        detail: str,
+        *,
+        leg: str | None = None,
+        event: str | None = None,
+    ) -> Finding:
+        span = stretch.span
+        return Finding(
+            kind=self.kind,
+            rule=self.rule,
+            camera=camera,
+            start=span.start,
+            end=span.end,
+            severity=self.severity,
+            detail=detail,
+            counts=stretch.counts,
+            custody_leg=leg,
+            custody_event=event,
+            frame_time=(span.start + span.end) / 2,
+        )
+
+
+LONE_PERSON = CountRule(FindingKind.LONE_PERSON, "V7", Severity.CRITICAL)
+NO_CARRIER = CountRule(FindingKind.NO_CARRIER, "V6", Severity.CRITICAL)
+PAPER_OFF_CAMERA = CountRule(FindingKind.PAPER_OFF_CAMERA, "V5", Severity.CRITICAL)
+UNLOGGED_ACCESS = CountRule(FindingKind.UNLOGGED_ACCESS, "V9", Severity.CRITICAL)
+DUTY_UNDERSTAFFED = CountRule(FindingKind.DUTY_UNDERSTAFFED, "V8", Severity.HIGH)
+
+
 def _camera_label(cameras: Sequence[str]) -> str:
     return "+".join(cameras) if cameras else "-"
 
@@ -256,27 +320,25 @@ def lone_person(
         return []
     window = Span(leg.start, leg.end)
     series = count_series(evidence.timelines, room.cameras, window)
+    stretches = held(
+        series,
+        series.persons == 1,
+        min_s=th.lone_person_s,
+        merge_gap_s=th.merge_gap_s,
+        window_end=window.end,
+        expected=leg.bundles,
+    )
+    camera = _camera_label(series.cameras)
     return [
-        Finding(
-            kind=FindingKind.LONE_PERSON,
-            rule="V7",
-            camera=_camera_label(series.cameras),
-            start=span.start,
-            end=span.end,
-            severity=Severity.CRITICAL,
-            detail=f"one person alone with lot {leg.lot} in {leg.room} for {span.duration_s:.0f} s",
-            counts=_counts(series, first, last, leg.bundles),
-            custody_leg=leg.leg_id,
-            custody_event=leg.start_event,
-            frame_time=(span.start + span.end) / 2,
+        LONE_PERSON.finding(
+            stretch,
+            camera,
+            f"one person alone with lot {leg.lot} in {leg.room} for "
+            f"{stretch.span.duration_s:.0f} s",
+            leg=leg.leg_id,
+            event=leg.start_event,
         )
-        for span, first, last in condition_spans(
-            series,
-            series.persons == 1,
-            min_s=th.lone_person_s,
-            merge_gap_s=th.merge_gap_s,
-            window_end=window.end,
-        )
+        for stretch in stretches
     ]
 
 
@@ -287,46 +349,36 @@ def handheld_content(leg: CustodyLeg, evidence: Evidence, th: CustodyThresholds)
         return []
     window = Span(leg.start, leg.end)
     series = count_series(evidence.timelines, (leg.device,), window)
-    checks: list[tuple[FindingKind, str, npt.NDArray[np.bool_], float, str]] = [
-        (
-            FindingKind.NO_CARRIER,
-            "V6",
-            series.persons == 0,
-            th.no_carrier_s,
-            "no carrier in the handheld picture",
-        )
+    checks: list[tuple[CountRule, npt.NDArray[np.bool_], float, str]] = [
+        (NO_CARRIER, series.persons == 0, th.no_carrier_s, "no carrier in the handheld picture")
     ]
     if leg.bundles is not None:
         checks.append(
             (
-                FindingKind.PAPER_OFF_CAMERA,
-                "V5",
+                PAPER_OFF_CAMERA,
                 (series.bundles != NOT_MEASURED) & (series.bundles < leg.bundles),
                 th.paper_off_camera_s,
                 f"fewer than the {leg.bundles} bundles of the form in the handheld picture",
             )
         )
-    findings = []
-    for kind, rule, mask, min_s, what in checks:
-        for span, first, last in condition_spans(
-            series, mask, min_s=min_s, merge_gap_s=th.merge_gap_s, window_end=window.end
-        ):
-            findings.append(
-                Finding(
-                    kind=kind,
-                    rule=rule,
-                    camera=leg.device,
-                    start=span.start,
-                    end=span.end,
-                    severity=Severity.CRITICAL,
-                    detail=f"{what} for {span.duration_s:.0f} s while moving lot {leg.lot}",
-                    counts=_counts(series, first, last, leg.bundles),
-                    custody_leg=leg.leg_id,
-                    custody_event=leg.start_event,
-                    frame_time=(span.start + span.end) / 2,
-                )
-            )
-    return findings
+    return [
+        rule.finding(
+            stretch,
+            leg.device,
+            f"{what} for {stretch.span.duration_s:.0f} s while moving lot {leg.lot}",
+            leg=leg.leg_id,
+            event=leg.start_event,
+        )
+        for rule, mask, min_s, what in checks
+        for stretch in held(
+            series,
+            mask,
+            min_s=min_s,
+            merge_gap_s=th.merge_gap_s,
+            window_end=window.end,
+            expected=leg.bundles,
+        )
+    ]
 
 
 def bundle_counts_at_events(
@@ -389,13 +441,14 @@ def unlogged_access(
         for event in events:
             if event.location == room.room_id:
                 logged |= np.abs(series.time - event.time) <= th.unlogged_window_s
-        for span, first, last in condition_spans(
+        for stretch in held(
             series,
             (series.persons >= 1) & ~logged,
             min_s=th.unlogged_min_s,
             merge_gap_s=th.merge_gap_s,
             window_end=period.end,
         ):
+            span = stretch.span
             leg = next(
                 (
                     leg
@@ -407,18 +460,12 @@ def unlogged_access(
                 None,
             )
             findings.append(
-                Finding(
-                    kind=FindingKind.UNLOGGED_ACCESS,
-                    rule="V9",
-                    camera=_camera_label(series.cameras),
-                    start=span.start,
-                    end=span.end,
-                    severity=Severity.CRITICAL,
-                    detail=f"people in vault {room.room_id} for {span.duration_s:.0f} s with "
-                    "no custody event logged there",
-                    counts=_counts(series, first, last, None),
-                    custody_leg=None if leg is None else leg.leg_id,
-                    frame_time=(span.start + span.end) / 2,
+                UNLOGGED_ACCESS.finding(
+                    stretch,
+                    _camera_label(series.cameras),
+                    f"people in vault {room.room_id} for {span.duration_s:.0f} s with no "
+                    "custody event logged there",
+                    leg=None if leg is None else leg.leg_id,
                 )
             )
     return findings
@@ -438,7 +485,7 @@ def duty_understaffed(
             continue
         series = count_series(evidence.timelines, room.cameras, period)
         short = (series.persons != NOT_MEASURED) & (series.persons < th.duty_min_persons)
-        for span, first, last in condition_spans(
+        for stretch in held(
             series, short, min_s=th.duty_short_s, merge_gap_s=th.merge_gap_s, window_end=period.end
         ):
             shift = max(
@@ -447,24 +494,18 @@ def duty_understaffed(
                     for e in events
                     if e.type is EventType.DUTY
                     and e.location == room.room_id
-                    and e.time <= span.start
+                    and e.time <= stretch.span.start
                 ),
                 key=lambda e: e.time,
                 default=None,
             )
             findings.append(
-                Finding(
-                    kind=FindingKind.DUTY_UNDERSTAFFED,
-                    rule="V8",
-                    camera=_camera_label(series.cameras),
-                    start=span.start,
-                    end=span.end,
-                    severity=Severity.HIGH,
-                    detail=f"fewer than {th.duty_min_persons} on duty in {room.room_id} for "
-                    f"{span.duration_s:.0f} s",
-                    counts=_counts(series, first, last, None),
-                    custody_event=None if shift is None else shift.event_id,
-                    frame_time=(span.start + span.end) / 2,
+                DUTY_UNDERSTAFFED.finding(
+                    stretch,
+                    _camera_label(series.cameras),
+                    f"fewer than {th.duty_min_persons} on duty in {room.room_id} for "
+                    f"{stretch.span.duration_s:.0f} s",
+                    event=None if shift is None else shift.event_id,
                 )
             )
     return findings
