@@ -13,6 +13,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
+class RoomKind(StrEnum):
+    """What a room is for: the rules judge vaults (V7, V9, V13) and duty rooms (V8)."""
+
+    VAULT = "vault"
+    DUTY = "duty"
+    EXAM_OFFICE = "exam_office"
+    DISTRIBUTION = "distribution"
+    OTHER = "other"
+
+
 class EventType(StrEnum):
     ARRIVE = "arrive"  # papers enter a room
     DEPART = "depart"  # papers leave a room

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from analyzer.counting import NOT_MEASURED, CountTimeline
-from analyzer.custody import CustodyEvent, CustodyLeg, EventType, LegKind
+from analyzer.custody import CustodyEvent, CustodyLeg, EventType, LegKind, RoomKind
 from analyzer.findings import NOT_COVERAGE, Counts, Finding, FindingKind, Severity
 from analyzer.intervals import Span, mask_intervals, merge_spans, subtract_spans
 from analyzer.legs import CustodyTrail
@@ -24,10 +24,10 @@ from analyzer.thresholds import CustodyThresholds
 
 @dataclass(frozen=True)
 class RoomView:
-    """A room and the fixed cameras that watch it. `kind` as in the site file."""
+    """A room and the fixed cameras that watch it."""
 
     room_id: str
-    kind: str
+    kind: RoomKind
     cameras: tuple[str, ...]
 
 
@@ -434,7 +434,7 @@ def unlogged_access(
     """V9: someone in a vault with no custody event there within `unlogged_window_s`."""
     findings = []
     for room in rooms.values():
-        if room.kind != "vault":
+        if room.kind is not RoomKind.VAULT:
             continue
         series = count_series(evidence.timelines, room.cameras, period)
         logged = np.zeros(series.time.size, np.bool_)
@@ -481,7 +481,7 @@ def duty_understaffed(
     """V8: fewer than `duty_min_persons` seen in a duty room for `duty_short_s`."""
     findings = []
     for room in rooms.values():
-        if room.kind != "duty" or not room.cameras:
+        if room.kind is not RoomKind.DUTY or not room.cameras:
             continue
         series = count_series(evidence.timelines, room.cameras, period)
         short = (series.persons != NOT_MEASURED) & (series.persons < th.duty_min_persons)
@@ -521,7 +521,7 @@ def early_pickups(
     findings = []
     for leg in trail.legs:
         room = rooms.get(leg.from_room)
-        if leg.kind is not LegKind.MOVE or room is None or room.kind != "vault":
+        if leg.kind is not LegKind.MOVE or room is None or room.kind is not RoomKind.VAULT:
             continue
         for session in sessions:
             if leg.lot not in session.lots or leg.start > session.start:

@@ -45,7 +45,7 @@ def rooms_of(site: Site) -> dict[str, RoomView]:
     return {
         room.id: RoomView(
             room.id,
-            room.kind.value,
+            room.kind,
             tuple(c.id for c in site.cameras if c.room == room.id and c.kind is CameraKind.FIXED),
         )
         for room in site.rooms

@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -64,6 +63,7 @@ from pydantic import (
 )
 
 from analyzer.clock_value import DateOrder
+from analyzer.custody import RoomKind
 from analyzer.recording import CameraKind
 from analyzer.thresholds import ClockThresholds, ContinuityThresholds, CustodyThresholds
 
@@ -93,14 +93,6 @@ class StrictModel(BaseModel):
 
 
 Identifier = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[\w.-]+$")]
-
-
-class RoomKind(StrEnum):
-    VAULT = "vault"
-    DUTY = "duty"
-    EXAM_OFFICE = "exam_office"
-    DISTRIBUTION = "distribution"
-    OTHER = "other"
 
 
 class Room(StrictModel):

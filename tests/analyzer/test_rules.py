@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from analyzer.counting import NOT_MEASURED, CountTimeline
-from analyzer.custody import CustodyEvent, EventType, LegKind
+from analyzer.custody import CustodyEvent, EventType, LegKind, RoomKind
 from analyzer.findings import Finding, FindingKind, Severity
 from analyzer.intervals import Span
 from analyzer.legs import derive_legs
@@ -26,9 +26,9 @@ from tests.helpers import T0, recording
 
 TH = CustodyThresholds()
 ROOMS = {
-    "vault-1": RoomView("vault-1", "vault", ("cam-v1", "cam-v2")),
-    "duty-1": RoomView("duty-1", "duty", ("cam-d",)),
-    "office": RoomView("office", "exam_office", ("cam-o",)),
+    "vault-1": RoomView("vault-1", RoomKind.VAULT, ("cam-v1", "cam-v2")),
+    "duty-1": RoomView("duty-1", RoomKind.DUTY, ("cam-d",)),
+    "office": RoomView("office", RoomKind.EXAM_OFFICE, ("cam-o",)),
 }
 
 
