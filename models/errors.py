@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 TRAIN_EXTRA_HINT = (
-    "install the optional training extra (pip install 'vaultwatch[train]') "
+    "install Ultralytics (pip install ultralytics; it brings torch) "
     "or import an ONNX export of the model instead"
 )
 

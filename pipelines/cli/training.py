@@ -26,8 +26,8 @@ def _evaluate(argv: Sequence[str]) -> int:
 
 PASSTHROUGH: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "train-bundles": (
-        "train the bundle detector offline from synthetic images and a site's own labelled "
-        "frames (needs pip install -e '.[train]')",
+        "fine-tune the bundle detector (YOLOX-Nano) offline on synthetic images and a site's "
+        "own labelled frames (needs pip install -e '.[train]')",
         _train,
     ),
     "evaluate-bundles": (

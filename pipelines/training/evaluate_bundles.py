@@ -12,19 +12,26 @@ CLI: ``python -m pipelines.training.evaluate_bundles models/weights/bundle_yolo.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from pathlib import Path
 
+import numpy as np
+
 from analyzer.detections import ObjectClass
+from models.backends.onnx_base import OnnxDetector
 from models.backends.onnx_session import create_session, image_input
 from models.backends.onnx_ultralytics import UltralyticsOnnxDetector
+from models.backends.onnx_yolox import YoloxOnnxDetector
 from models.backends.options import DetectorOptions
 from models.backends.postprocess import ClassMap
 from models.detector import Detector
 from pipelines.training.detection_metrics import ImageMatch, best_f1, match_image, summarize
+from pipelines.training.eval_renderer import EVAL_SEED, render_eval_frame
 from pipelines.training.synth_bundles import SynthConfig, SynthSample, render_sample
 
 HELDOUT_SEED = 90_210_001
@@ -65,23 +72,47 @@ class EvalReport:
         return asdict(self)
 
 
+class Renderer(StrEnum):
+    """Where evaluation frames come from."""
+
+    TRAINING = "training"
+    """`synth_bundles`, the training renderer, at a seed training never uses."""
+    INDEPENDENT = "independent"
+    """`eval_renderer`, written apart from the training renderer and never trained on."""
+
+
+def default_seed(renderer: Renderer) -> int:
+    return HELDOUT_SEED if renderer is Renderer.TRAINING else EVAL_SEED
+
+
 def heldout_samples(
-    count: int, seed: int = HELDOUT_SEED, config: SynthConfig | None = None
+    count: int,
+    seed: int = HELDOUT_SEED,
+    config: SynthConfig | None = None,
+    renderer: Renderer = Renderer.TRAINING,
 ) -> Iterator[SynthSample]:
-    """Frames 0..count-1 of the held-out synthetic set."""
+    """Frames 0..count-1 of a held-out set of `renderer`."""
     for i in range(count):
-        yield render_sample(seed, i, config)
+        if renderer is Renderer.TRAINING:
+            yield render_sample(seed, i, config)
+        else:
+            yield render_eval_frame(seed, i)
 
 
 def onnx_bundle_detector(
     path: Path, *, confidence: float = SCAN_CONFIDENCE, threads: int = 1
-) -> UltralyticsOnnxDetector:
-    """The product backend over a one-class Ultralytics ONNX file (class 0 = bundle)."""
-    spec = image_input(create_session(path, threads=threads))
+) -> OnnxDetector:
+    """The product backend over a one-class bundle ONNX file (class 0 = bundle): YOLOX
+    (output (1, N, 6), this project's exports) or Ultralytics (output (1, 5, N), the earlier
+    `bundle_yolo`), told apart by the output's shape."""
+    session = create_session(path, threads=threads)
+    spec = image_input(session)
     if spec.height is None or spec.width is None:
         raise ValueError(f"{path}: export the model with a fixed input size")
     options = DetectorOptions(bundle_confidence=confidence, intra_op_threads=threads)
-    return UltralyticsOnnxDetector(
+    shape = session.get_outputs()[0].shape
+    backend: type[OnnxDetector] = YoloxOnnxDetector if shape[-1] == 6 else UltralyticsOnnxDetector
+    return backend(
         path,
         name=path.name,
         input_size=(spec.height, spec.width),
@@ -154,15 +185,40 @@ def evaluate_onnx(
     path: Path,
     *,
     count: int = 500,
-    seed: int = HELDOUT_SEED,
+    seed: int | None = None,
     confidence: float | None = None,
     config: SynthConfig | None = None,
+    renderer: Renderer = Renderer.TRAINING,
 ) -> EvalReport:
-    """Evaluate an ONNX bundle model on `count` held-out frames (see `evaluate_detector`)."""
+    """Evaluate an ONNX bundle model on `count` held-out frames of `renderer` (seed: that
+    renderer's default, see `default_seed`)."""
+    seed = default_seed(renderer) if seed is None else seed
     detector = onnx_bundle_detector(Path(path))
-    return evaluate_detector(
-        detector, heldout_samples(count, seed, config), confidence=confidence, seed=seed
-    )
+    samples = heldout_samples(count, seed, config, renderer)
+    return evaluate_detector(detector, samples, confidence=confidence, seed=seed)
+
+
+def folder_samples(folder: Path) -> Iterator[SynthSample]:
+    """The frames of a YOLO-format folder (images/, labels/, class 0 = bundle) as samples."""
+    import cv2
+
+    from pipelines.training.yolo_dataset import cxcywh_to_xyxy, read_yolo_folder
+
+    for frame in read_yolo_folder(folder):
+        image = cv2.imread(str(frame.image), cv2.IMREAD_COLOR)
+        if image is None:
+            raise ValueError(f"cannot read {frame.image}")
+        h, w = image.shape[:2]
+        boxes = cxcywh_to_xyxy(frame.boxes, w, h) if len(frame.boxes) else frame.boxes
+        yield SynthSample(
+            np.asarray(image, np.uint8), b"", boxes.astype(np.float32), np.zeros((0, 4), np.float32)
+        )
+
+
+def evaluate_yolo_folder(path: Path, folder: Path, confidence: float | None = None) -> EvalReport:
+    """Evaluate an ONNX bundle model on a YOLO-format folder (a site's held-back frames)."""
+    detector = onnx_bundle_detector(Path(path))
+    return evaluate_detector(detector, folder_samples(folder), confidence=confidence, seed=-1)
 
 
 def format_report(report: EvalReport) -> str:
@@ -191,9 +247,17 @@ def format_report(report: EvalReport) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("model", type=Path, help="Ultralytics ONNX export with one class, bundle")
+    parser.add_argument("model", type=Path, help="bundle ONNX (YOLOX or Ultralytics, one class)")
     parser.add_argument("--count", type=int, default=500, help="held-out frames to render")
-    parser.add_argument("--seed", type=int, default=HELDOUT_SEED)
+    parser.add_argument(
+        "--renderer",
+        type=Renderer,
+        choices=list(Renderer),
+        default=Renderer.TRAINING,
+        help="training: synth_bundles at a held-out seed; independent: eval_renderer",
+    )
+    parser.add_argument("--seed", type=int, default=None, help="default: the renderer's own")
+    parser.add_argument("--json", type=Path, default=None, help="also write the report here")
     parser.add_argument(
         "--confidence",
         type=float,
@@ -201,8 +265,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="operating threshold (default: the product's bundle_confidence)",
     )
     args = parser.parse_args(argv)
-    report = evaluate_onnx(args.model, count=args.count, seed=args.seed, confidence=args.confidence)
+    report = evaluate_onnx(
+        args.model,
+        count=args.count,
+        seed=args.seed,
+        confidence=args.confidence,
+        renderer=args.renderer,
+    )
     sys.stdout.write(format_report(report) + "\n")
+    if args.json is not None:
+        args.json.write_text(json.dumps(report.as_dict(), indent=2) + "\n")
     return 0
 
 

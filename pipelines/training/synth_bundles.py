@@ -24,7 +24,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -47,6 +47,7 @@ from pipelines.training.synth_draw import (
     limb,
     paste_texture_polygon,
 )
+from pipelines.training.synth_people import load_cutout, paste_person
 from pipelines.training.synth_scene import (
     Backdrop,
     Person,
@@ -72,6 +73,8 @@ class BundleKind(StrEnum):
     BLUE_BAG = "blue_bag"
     GREY_BOX = "grey_box"
     BLUE_BOX = "blue_box"
+    METAL_BOX = "metal_box"
+    PLASTIC_BOX = "plastic_box"
 
 
 class DecoyKind(StrEnum):
@@ -88,8 +91,11 @@ _BUNDLE_DIMS: dict[BundleKind, tuple[tuple[float, float], ...]] = {
     BundleKind.BLUE_BAG: ((25, 45), (20, 35), (3.5, 12)),
     BundleKind.GREY_BOX: ((32, 55), (24, 40), (14, 32)),
     BundleKind.BLUE_BOX: ((32, 55), (24, 40), (14, 32)),
+    BundleKind.METAL_BOX: ((40, 60), (28, 42), (15, 30)),
+    BundleKind.PLASTIC_BOX: ((36, 60), (26, 40), (15, 32)),
 }
-_BUNDLE_P = (0.36, 0.2, 0.16, 0.14, 0.14)
+_BUNDLE_P = (0.32, 0.15, 0.13, 0.1, 0.1, 0.1, 0.1)
+_BOXES = (BundleKind.GREY_BOX, BundleKind.BLUE_BOX, BundleKind.METAL_BOX, BundleKind.PLASTIC_BOX)
 _DECOY_DIMS: dict[DecoyKind, tuple[tuple[float, float], ...]] = {
     DecoyKind.BOOK: ((14, 26), (19, 30), (1.5, 5)),
     DecoyKind.FOLDER: ((22, 33), (30, 35), (0.3, 2)),
@@ -109,6 +115,10 @@ class SynthConfig:
     """A site's own frames (free of bundles) used as backdrops instead of procedural rooms."""
     background_fraction: float = 0.5
     """Share of frames drawn on a site frame when `backgrounds` is not empty."""
+    people: tuple[Path, ...] = ()
+    """BGRA cut-outs of real people (`synth_sources.collect_people`)."""
+    real_person_fraction: float = 0.6
+    """Share of people pasted from `people` (when given) instead of drawn."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +148,8 @@ class _Scene:
     regions: dict[int, tuple[float, float, float, float]] = field(default_factory=dict)
     taken: list[tuple[float, float, float, float]] = field(default_factory=list)
     draws: list[tuple[float, Callable[[], None]]] = field(default_factory=list)
+    people: tuple[Path, ...] = ()
+    real_person_fraction: float = 0.0
 
     def new_bundle(self, slab: Slab, area: float) -> int:
         """Register a bundle slab that could show `area` px², return its owner id."""
@@ -303,6 +315,10 @@ def _bundle_look(rng: np.random.Generator, kind: BundleKind, item: _Item) -> tex
         return tex.envelope(rng, item.w, item.d)
     if kind in (BundleKind.WHITE_BAG, BundleKind.BLUE_BAG):
         return tex.plastic_bag(rng, item.w, item.d, blue=kind is BundleKind.BLUE_BAG)
+    if kind is BundleKind.METAL_BOX:
+        return tex.metal_box(rng, item.w, item.d)
+    if kind is BundleKind.PLASTIC_BOX:
+        return tex.plastic_box(rng, item.w, item.d)
     return tex.paper_box(rng, item.w, item.d, blue=kind is BundleKind.BLUE_BOX)
 
 
@@ -405,7 +421,7 @@ def _surface_pile(scene: _Scene, bundle: bool) -> None:
     if bundle:
         bundle_kind = _bundle_kind(rng)
         kind: BundleKind | DecoyKind = bundle_kind
-        boxy = kind in (BundleKind.GREY_BOX, BundleKind.BLUE_BOX)
+        boxy = kind in _BOXES
         count = int(rng.integers(1, 4 if boxy else 7))
         dims = _BUNDLE_DIMS[bundle_kind]
     else:
@@ -538,7 +554,7 @@ def _carrier(scene: _Scene, carrying: bool) -> None:
     if carrying:
         bundle_kind = _bundle_kind(rng)
         kind: BundleKind | DecoyKind = bundle_kind
-        boxy = kind in (BundleKind.GREY_BOX, BundleKind.BLUE_BOX)
+        boxy = kind in _BOXES
         most = {"front": 3 if boxy else 6, "upright": 2 if boxy else 3, "hand": 2}[str(pose)]
         count = int(rng.integers(1, most + 1))
         dims = _BUNDLE_DIMS[bundle_kind]
@@ -576,9 +592,20 @@ def _carrier(scene: _Scene, carrying: bool) -> None:
         _bundle_look(rng, kind, it) if isinstance(kind, BundleKind) else _decoy_look(rng, kind, it)
         for it in items[: len(quads)]
     ]
+    cutout = None
+    if scene.people and rng.random() < scene.real_person_fraction:
+        cutout = scene.people[int(rng.integers(len(scene.people)))]
+    flip = bool(rng.random() < 0.5)
 
     def paint() -> None:
-        draw_body(scene.canvas, person)
+        nonlocal person
+        if cutout is None:
+            draw_body(scene.canvas, person)
+        else:
+            # A real person; the arms drawn over it take the colour of its top.
+            top = person.at(0, 178)[1]
+            shirt = paste_person(scene.canvas, load_cutout(cutout), x, y, y - top, flip)
+            person = replace(person, shirt=shirt, pattern=None)
         if pose == "hand":
             other = person.at(-side * 24, 82)
             draw_arm(scene.canvas, person, -side, other)
@@ -605,7 +632,7 @@ def _first_person(scene: _Scene) -> None:
     h, w = canvas.height, canvas.width
     s = rng.uniform(3.0, 9.0) * w / 640
     kind = _bundle_kind(rng)
-    boxy = kind in (BundleKind.GREY_BOX, BundleKind.BLUE_BOX)
+    boxy = kind in _BOXES
     items = _pile(rng, _BUNDLE_DIMS[kind], int(rng.integers(1, 3 if boxy else 5)), True)
     base = (w * rng.uniform(0.35, 0.65), h * rng.uniform(0.8, 1.0))
     quads = _pile_quads(items, base, s, rng.uniform(25, 65), rng.uniform(-25, 25), rng)
@@ -730,6 +757,7 @@ def render_sample(seed: int, index: int, config: SynthConfig | None = None) -> S
         canvas, backdrop = procedural_backdrop(rng, h, w, near, elevation, close=handheld)
     light = rng.normal(size=2)
     scene = _Scene(rng, canvas, backdrop, handheld, light / (np.hypot(*light) + 1e-9))
+    scene.people, scene.real_person_fraction = cfg.people, cfg.real_person_fraction
 
     empty = rng.random() < cfg.empty_fraction
     groups = (

@@ -349,6 +349,82 @@ def paper_box(rng: np.random.Generator, w_cm: float, h_cm: float, blue: bool) ->
     return Look(img, (plain, plain, side, plain))
 
 
+def _hasp(side: Image, rng: np.random.Generator) -> None:
+    """A lock hasp with a padlock on a box's front face (120 x 60 side texture)."""
+    cv2.rectangle(side, (52, 8), (68, 34), (150, 150, 155), -1)
+    cv2.rectangle(
+        side, (54, 30), (66, 48), (40, 40, 45) if rng.random() < 0.6 else (30, 110, 200), -1
+    )
+    cv2.circle(side, (60, 29), 5, (40, 40, 45), 2)
+
+
+def metal_box(rng: np.random.Generator, w_cm: float, h_cm: float) -> Look:
+    """Aluminium exam case (铝合金试卷箱): brushed metal, framed edges, corners, lock, label."""
+    h, w = _px(h_cm), _px(w_cm)
+    v = rng.uniform(150, 225)
+    tint = rng.uniform(0.96, 1.04)
+    img = surface(rng, h, w, (v * tint, v, v / tint), rng.uniform(2, 6), 0)
+    # Brushing: fine streaks along the lid, and a broad sheen across it.
+    streaks = rng.standard_normal((1, w)).astype(np.float32) * rng.uniform(4, 10)
+    sheen = np.linspace(-1, 1, h, dtype=np.float32)[:, None] * rng.uniform(-25, 25)
+    img = as_image(
+        np.clip(img.astype(np.float32) + (streaks + sheen)[..., None], 0, 255).astype(np.uint8)
+    )
+    frame = dimmed((v, v, v), rng.uniform(0.5, 0.75))
+    m = max(int(min(h, w) * 0.05), 2)
+    cv2.rectangle(img, (0, 0), (w - 1, h - 1), frame, 2 * m)
+    for cx, cy in ((m, m), (w - m, m), (m, h - m), (w - m, h - m)):
+        cv2.circle(img, (cx, cy), 2 * m, dimmed(frame, 0.8), -1)
+    if rng.random() < 0.6:
+        cx, cy = w // 2, int(h * 0.5)
+        hw, hh = int(w * 0.14), max(int(h * 0.05), 2)
+        cv2.rectangle(img, (cx - hw, cy - hh), (cx + hw, cy + hh), (35, 35, 35), -1)
+    if rng.random() < 0.6:
+        seal_strip(img, rng)
+    if rng.random() < 0.5:
+        lw, lh = int(w * 0.35), int(h * 0.2)
+        label = surface(rng, lh, lw, (235, 240, 240), 2, 2)
+        text_block(label, rng, (2, 2, lw - 2, lh - 2), max(lh // 5, 3), (20, 20, 20))
+        img[int(h * 0.6) : int(h * 0.6) + lh, int(w * 0.55) : int(w * 0.55) + lw] = label
+    side = surface(rng, 60, 120, (v * 0.9, v * 0.9, v * 0.9), 3, 0)
+    cv2.rectangle(side, (0, 0), (119, 59), frame, 4)
+    cv2.line(side, (0, 16), (119, 16), dimmed(frame, 0.7), 2)
+    front = side.copy()
+    _hasp(front, rng)
+    return Look(img, (side, side, front, side))
+
+
+def plastic_box(rng: np.random.Generator, w_cm: float, h_cm: float) -> Look:
+    """Moulded plastic exam crate with a clip lid: saturated colour, ribs, clips, a seal."""
+    h, w = _px(h_cm), _px(w_cm)
+    colour = hsv_colour(
+        float(rng.choice([0, 10, 20, 60, 100, 115])), rng.uniform(120, 240), rng.uniform(90, 230)
+    )
+    if rng.random() < 0.2:
+        g = rng.uniform(60, 200)
+        colour = (g, g, g)
+    img = surface(rng, h, w, colour, rng.uniform(2, 6), rng.uniform(0.5, 2))
+    rib = dimmed(colour, 0.8)
+    for k in range(1, int(rng.integers(2, 6))):
+        x = int(w * k / 6) if rng.random() < 0.5 else int(w * 0.1 + w * 0.8 * k / 5)
+        cv2.line(img, (x, int(h * 0.1)), (x, int(h * 0.9)), rib, max(1, w // 80))
+    cv2.rectangle(img, (2, 2), (w - 3, h - 3), dimmed(colour, 1.15), max(2, w // 40))
+    if rng.random() < 0.7:
+        seal_strip(img, rng)
+    if rng.random() < 0.4:
+        tape(img, rng)
+    side = surface(rng, 60, 120, dimmed(colour, 0.9), 3, 1)
+    for x in range(10, 120, 18):
+        cv2.line(side, (x, 12), (x, 55), dimmed(colour, 0.7), 2)
+    cv2.rectangle(side, (0, 0), (119, 10), dimmed(colour, 1.1), -1)
+    front = side.copy()
+    for x in (20, 92):
+        cv2.rectangle(front, (x, 2), (x + 8, 22), dimmed(colour, 0.55), -1)
+    if rng.random() < 0.6:
+        _hasp(front, rng)
+    return Look(img, (side, side, front, side))
+
+
 # ----------------------------------------------------------------------------- negatives
 
 

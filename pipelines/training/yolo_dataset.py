@@ -239,3 +239,28 @@ def copy_user_labels(label: Path | None, bundle_class: int, out: Path) -> int:
     keep = parsed.class_id == bundle_class
     write_labels(out, np.zeros(int(keep.sum()), np.int64), parsed.cxcywh[keep])
     return int(keep.sum())
+
+
+@dataclass(frozen=True)
+class LabelledFrame:
+    """One training frame: image file and its bundle boxes (n, 4) xyxy in image pixels."""
+
+    image: Path
+    boxes: npt.NDArray[np.float32]
+
+
+def read_yolo_folder(folder: Path) -> list[LabelledFrame]:
+    """Frames of folder/images with labels from folder/labels (same relative path, .txt);
+    class 0 only; a frame without a label file is a negative."""
+    frames = []
+    images = folder / "images"
+    for path in sorted(p for p in images.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES):
+        label = (folder / "labels" / path.relative_to(images)).with_suffix(".txt")
+        rows = []
+        if label.is_file():
+            for line in label.read_text().splitlines():
+                parts = line.split()
+                if len(parts) == 5 and parts[0] == "0":
+                    rows.append([float(v) for v in parts[1:]])
+        frames.append(LabelledFrame(path, np.asarray(rows, np.float32).reshape(-1, 4)))
+    return frames

@@ -86,7 +86,7 @@ def test_pt_without_ultralytics_tells_how_to_get_it(
     monkeypatch.setitem(sys.modules, "ultralytics", None)  # makes `import ultralytics` fail
     with pytest.raises(ModelImportError) as info:
         registry.import_model(checkpoint, name="pt", format="ultralytics")
-    assert "pip install 'vaultwatch[train]'" in str(info.value)
+    assert "pip install ultralytics" in str(info.value)
     assert "ONNX export" in str(info.value)
     assert tree_snapshot(registry.home) == {}
 
@@ -131,7 +131,7 @@ def test_pt_integrity_and_missing_package_at_load(
 ) -> None:
     registry.import_model(checkpoint, name="pt", format="ultralytics")
     monkeypatch.setitem(sys.modules, "ultralytics", None)
-    with pytest.raises(ModelLoadError, match=r"vaultwatch\[train\]"):
+    with pytest.raises(ModelLoadError, match=r"pip install ultralytics"):
         registry.load_detector("pt")
     (registry.models_dir / "pt" / "model.pt").write_bytes(b"swapped")
     with pytest.raises(ModelIntegrityError):

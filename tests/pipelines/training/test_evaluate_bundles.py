@@ -19,7 +19,7 @@ from pipelines.training.evaluate_bundles import (
     format_report,
     heldout_samples,
 )
-from pipelines.training.train_bundles import METADATA_KEY
+from pipelines.training.yolox_export import METADATA_KEY
 
 SHIPPED = BUILTIN_DIR / "bundle_yolo.onnx"
 FRESH_SEED = 4_242_001
