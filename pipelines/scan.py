@@ -22,6 +22,7 @@ from analyzer import continuity, picture
 from analyzer.clock import no_clock
 from analyzer.clock_face import ClockNotFound
 from analyzer.counting import CountTimeline
+from analyzer.custody import RoomKind
 from analyzer.findings import NOT_COVERAGE, Finding
 from analyzer.gating import GateSettings, GopPlan, plan_gops, recheck_windows
 from analyzer.recording import CameraKind, RecordingInfo
@@ -35,7 +36,7 @@ from pipelines import media
 from pipelines.clock_reader import ClockFaces, ClockReader, check_clock
 from pipelines.counting import CountingSetup, ObjectCounter
 from pipelines.ingest import name_start, resolve_start
-from pipelines.site import Camera, Room, RoomKind, Site, read_reference_image
+from pipelines.site import Camera, Room, Site, read_reference_image
 
 log = logging.getLogger(__name__)
 

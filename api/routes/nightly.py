@@ -11,7 +11,7 @@ from fastapi import Path as PathParam
 from api.deps import AuditorUser, SessionDep
 from api.errors import ERROR_RESPONSES, not_found
 from api.schemas.common import Public
-from pipelines.store.nightly import NightlyRun, get_run, list_runs
+from pipelines.store.nightly import NightlyRun, RunState, get_run, list_runs
 
 router = APIRouter(prefix="/api/nightly-runs", tags=["nightly runs"], responses=ERROR_RESPONSES)
 
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/nightly-runs", tags=["nightly runs"], responses=
 class NightlyRunPublic(Public):
     id: int
     backend: str
-    state: str
+    state: RunState
     started_at: datetime
     finished_at: datetime | None
     files_seen: int

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
+from analyzer.custody import RoomKind
 from analyzer.gating import GateSettings
 from analyzer.recording import CameraKind
 from pipelines import ingest, scan
@@ -39,7 +40,7 @@ from pipelines.detectors import (
 )
 from pipelines.document import findings_document, write_document
 from pipelines.scan_and_store import StoredScan, scan_and_store
-from pipelines.site import Camera, RoomKind, Site
+from pipelines.site import Camera, Site
 from pipelines.store import CustodyConflictError, load_custody_events
 from pipelines.timeline_csv import write_timeline_csv
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from analyzer.custody import RoomKind
 from analyzer.recording import CameraKind
-from pipelines.site import Room, RoomKind, Site
+from pipelines.site import Room, Site
 
 
 def report_cameras(site: Site, recorded: Iterable[str]) -> tuple[str, ...]:

@@ -21,7 +21,7 @@ from pipelines.nightly.inventory import Inventory, take_inventory
 from pipelines.nightly.lock import run_lock
 from pipelines.nightly.units import AnalysisUnit, settings_sha256
 from pipelines.scan_and_store import frames_dir
-from pipelines.store.nightly import AnalysisKey, analysed, start_run, update_run
+from pipelines.store.nightly import AnalysisKey, RunState, analysed, start_run, update_run
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +153,7 @@ def _run(
             update_run(
                 session,
                 run_id,
-                state="done",
+                state=RunState.DONE,
                 finished_at=datetime.now(UTC),
                 findings_new=finalized.findings_new,
                 error=None if not failures else f"{len(failures)} unit(s) failed",
@@ -175,7 +175,7 @@ def _failed(session: Session, run_id: int, exc: BaseException) -> None:
     update_run(
         session,
         run_id,
-        state="failed",
+        state=RunState.FAILED,
         finished_at=datetime.now(UTC),
         error=f"{type(exc).__name__}: {exc}".splitlines()[0][:500],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, cast
 
 from sqlalchemy import Table, func, select, update
@@ -49,11 +50,19 @@ class StagedAnalysis:
     run_id: int
 
 
+class RunState(StrEnum):
+    """Where a nightly run is: running until it finished its reports, or failed (with why)."""
+
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 @dataclass(frozen=True)
 class NightlyRun:
     id: int
     backend: str
-    state: str
+    state: RunState
     started_at: datetime
     finished_at: datetime | None
     files_seen: int
@@ -173,7 +182,7 @@ def mark_finalized(session: Session, keys: Sequence[AnalysisKey], *, at: datetim
 
 def start_run(session: Session, *, backend: str, at: datetime) -> int:
     row = NightlyRunRow(
-        backend=backend, state="running", started_at=at, files_seen=0, files_hashed=0,
+        backend=backend, state=RunState.RUNNING, started_at=at, files_seen=0, files_hashed=0,
         units_total=0,
     )  # fmt: skip
     session.add(row)
@@ -212,7 +221,7 @@ def _run_of(row: NightlyRunRow, units_done: int) -> NightlyRun:
     return NightlyRun(
         id=row.id,
         backend=row.backend,
-        state=row.state,
+        state=RunState(row.state),
         started_at=row.started_at,
         finished_at=row.finished_at,
         files_seen=row.files_seen,

@@ -19,7 +19,7 @@ from pipelines.nightly.lock import RunLocked, run_lock
 from pipelines.nightly.run import NightlyError, run_nightly
 from pipelines.nightly.units import AnalysisUnit
 from pipelines.store import open_store
-from pipelines.store.nightly import get_run, list_runs
+from pipelines.store.nightly import RunState, get_run, list_runs
 from tests.clips import noisy_scene, regular, write_clip
 from tests.pipelines.nightly.conftest import (
     SEGMENTS,
@@ -71,7 +71,7 @@ def test_a_second_run_analyses_nothing_and_changes_are_taken_up(
         runs = [(r.id, r.units_total, r.units_done) for r in list_runs(session)]
     engine.dispose()
     assert runs == [(third.run_id, 2, 2), (again.run_id, 0, 0), (first.run_id, 5, 5)]
-    assert run is not None and (run.state, run.units_total, run.units_done) == ("done", 2, 2)
+    assert run is not None and (run.state, run.units_total, run.units_done) == (RunState.DONE, 2, 2)
 
 
 def test_the_nightly_finds_what_scan_finds(segments: Path, tmp_path: Path) -> None:
@@ -147,7 +147,9 @@ def test_a_run_killed_half_way_is_completed_by_the_next(
     with Session(engine) as session:
         killed = get_run(session, 1)
     engine.dispose()
-    assert killed is not None and killed.state == "failed" and "killed" in (killed.error or "")
+    assert (
+        killed is not None and killed.state is RunState.FAILED and "killed" in (killed.error or "")
+    )
 
 
 def test_one_coordinator_at_a_time(segments: Path, tmp_path: Path, db_url: str) -> None:
