@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from starlette.responses import FileResponse
 
 from api.access import visible_cameras, visible_finding
@@ -48,6 +48,8 @@ from pipelines.store.labels import (
 from pipelines.store.users import User
 
 router = APIRouter(tags=["labels"], responses=ERROR_RESPONSES)
+# Ids are 32-bit database integers: a larger number is no id (and overflows the driver).
+FrameId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 UNAVAILABLE: dict[int | str, dict[str, Any]] = {
     409: ERROR_RESPONSES[404] | {"description": "no footage for this finding"}
 }
@@ -171,14 +173,14 @@ def list_labels(
 
 @router.get("/api/labels/{frame_id}", response_model=LabelledFramePublic)
 def read_label(
-    frame_id: int, user: AuditorUser, session: SessionDep, state: StateDep
+    frame_id: FrameId, user: AuditorUser, session: SessionDep, state: StateDep
 ) -> LabelledFramePublic:
     return LabelledFramePublic.of(_visible(session, user, frame_id), state.zone)
 
 
 @router.delete("/api/labels/{frame_id}", status_code=204)
 def delete_label(
-    frame_id: int, user: InspectorUser, session: SessionDep, state: StateDep, client: ClientDep
+    frame_id: FrameId, user: InspectorUser, session: SessionDep, state: StateDep, client: ClientDep
 ) -> Response:
     """Remove a frame's labels (the audit trail keeps what they were)."""
     frame = _visible(session, user, frame_id)
