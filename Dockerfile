@@ -6,14 +6,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     VAULTWATCH_HOME=/var/lib/vaultwatch
 
-# ffmpeg: stream-copy clips for review and evidence; PyAV brings its own libraries for decoding.
-# fonts-wqy-zenhei: the Chinese evidence report (report.pdf).
+# No ffmpeg: PyAV's wheel brings its own FFmpeg libraries, and clips are cut by stream copy
+# through it. libgl1 and libglib2.0-0: the opencv-python wheel links against them.
+# fonts-wqy-zenhei: the Chinese evidence report (report.pdf) and daily report.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ffmpeg fonts-wqy-zenhei \
+    && apt-get install -y --no-install-recommends libgl1 libglib2.0-0 fonts-wqy-zenhei \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /opt/vaultwatch
-COPY pyproject.toml constraints.txt README.md ARCHITECTURE.md NOTICE ./
+COPY pyproject.toml constraints.txt README.md ARCHITECTURE.md RULES.md LICENSE NOTICE ./
 COPY analyzer ./analyzer
 COPY models ./models
 COPY pipelines ./pipelines
