@@ -16,6 +16,7 @@ from analyzer.wallclock import time_zone
 from api import sessions
 from api.errors import install_error_handlers
 from api.jobs import ScanJobRunner
+from api.limits import QueryLimits
 from api.routes import (
     audit,
     auth,
@@ -77,6 +78,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.service = state
+    app.add_middleware(QueryLimits)
     install_error_handlers(app, page_error=pages.error_page)
     # Starlette types handlers as taking any Exception; this one takes its own kind only.
     app.add_exception_handler(pages.SignInNeeded, pages.sign_in_redirect)  # type: ignore[arg-type]

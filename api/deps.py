@@ -91,7 +91,8 @@ def _basic_user(header: str | None, session: Session) -> User | None:
         return None
     try:
         decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    # ValueError: a header with non-ASCII characters is no base64 at all.
+    except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
     username, colon, password = decoded.partition(":")
     if not colon:

@@ -14,6 +14,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from pipelines.store.columns import TimeOutOfRange
+
 
 class ErrorCode(StrEnum):
     UNAUTHENTICATED = "unauthenticated"
@@ -106,6 +108,17 @@ def install_error_handlers(
         return error_response(
             exc.status_code, code, str(exc.detail), dict(exc.headers or {}) or None
         )
+
+    # Only a client's value can take date arithmetic out of range here (a day of year 1 or
+    # 9999 in the site's zone, a time the store cannot hold): a bad request, not a crash.
+    async def _out_of_range(request: Request, _exc: Exception) -> Response:
+        error = ApiError(
+            422, ErrorCode.INVALID_REQUEST, "a date, time or number is outside the range served"
+        )
+        return await _api_error(request, error)
+
+    app.add_exception_handler(OverflowError, _out_of_range)
+    app.add_exception_handler(TimeOutOfRange, _out_of_range)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -31,6 +31,10 @@ def queue_scan(state: ServiceState, *, user: User, client: str, paths: Sequence[
             raise ApiError(403, ErrorCode.OUTSIDE_MEDIA_ROOTS, str(exc)) from exc
         except FileNotFoundError as exc:
             raise ApiError(404, ErrorCode.NOT_FOUND, str(exc)) from exc
+        except OSError as exc:  # a name or path too long for the file system, a loop
+            raise ApiError(
+                422, ErrorCode.INVALID_REQUEST, f"not a usable path: {exc.strerror}"
+            ) from exc
 
     def work(session: Session) -> ScanJob:
         job = submit_job(session, paths=resolved, submitted_by=user.username, at=datetime.now(UTC))

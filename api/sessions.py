@@ -57,6 +57,9 @@ def issue(claim: SessionClaim, key: bytes) -> str:
 
 def read(token: str, key: bytes, *, now: float) -> SessionClaim | None:
     """The claim of a genuine, unexpired token; None for anything else."""
+    # A genuine token is ASCII; anything else cannot be compared or decoded as one.
+    if not token.isascii():
+        return None
     payload, _, signature = token.partition(".")
     if not payload or not hmac.compare_digest(signature, _sign(payload, key)):
         return None

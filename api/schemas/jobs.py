@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import Field
 
@@ -13,7 +14,10 @@ from pipelines.store.scan_jobs import JobState, ScanJob
 class ScanJobCreate(Public):
     """Paths on the server, relative to a media root or absolute inside one."""
 
-    paths: list[str] = Field(min_length=1, max_length=100)
+    # PATH_MAX is 4096 on Linux; a longer path can name nothing.
+    paths: list[Annotated[str, Field(min_length=1, max_length=4096)]] = Field(
+        min_length=1, max_length=100
+    )
 
 
 class ScanJobPublic(Public):

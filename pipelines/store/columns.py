@@ -44,6 +44,14 @@ def json_document() -> TypeEngine[Any]:
     return JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 
+class TimeOutOfRange(ValueError):
+    """A time no datetime can hold (before year 1 or after 9999 in UTC)."""
+
+
 def utc_datetime(seconds: float) -> datetime:
-    """POSIX seconds -> aware UTC datetime (rounded to the microsecond)."""
-    return datetime.fromtimestamp(seconds, tz=UTC)
+    """POSIX seconds -> aware UTC datetime (rounded to the microsecond); `TimeOutOfRange`
+    for a moment outside the years 1-9999."""
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (ValueError, OverflowError, OSError) as exc:
+        raise TimeOutOfRange(f"{seconds} s is outside the years 1-9999") from exc
