@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from analyzer.recording import RecordingInfo
@@ -175,7 +176,14 @@ def save_labels(
         )
         return saved
 
-    return run_audited(state.sessions, work)
+    try:
+        return run_audited(state.sessions, work)
+    except IntegrityError as exc:
+        if "labelled_frames" not in str(exc):
+            raise
+        # Another inspector saved the same new frame first: this save replaces theirs, with
+        # their boxes as "before" in the audit record.
+        return run_audited(state.sessions, work)
 
 
 def delete_labels(state: ServiceState, *, user: User, client: str, frame: LabelledFrame) -> None:

@@ -16,7 +16,7 @@ from starlette.responses import FileResponse
 from api.access import visible_cameras, visible_finding
 from api.audit_trail import Action, entry, record
 from api.deps import AuditorUser, ClientDep, InspectorUser, SessionDep, StateDep
-from api.errors import ERROR_RESPONSES, not_found
+from api.errors import ERROR_RESPONSES, ApiError, ErrorCode, not_found
 from api.files import media_response
 from api.labelling import (
     bundle_setup,
@@ -104,6 +104,13 @@ def read_label_image(
     audited as one)."""
     stored = visible_finding(session, user, finding_id, None)
     target = label_target(state, session, user, stored)
+    if target.width > review_media.THUMBNAIL_WIDTHS[1]:
+        raise ApiError(
+            409,
+            ErrorCode.MEDIA_UNAVAILABLE,
+            f"the picture is {target.width} px wide: at most "
+            f"{review_media.THUMBNAIL_WIDTHS[1]} px can be labelled here",
+        )
     with media_errors():
         path = review_media.thumbnail(
             target.recording,

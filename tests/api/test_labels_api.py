@@ -6,6 +6,9 @@ and the audit trail of every change. Findings are never changed by a label."""
 from __future__ import annotations
 
 import io
+import itertools
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +16,16 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
+from sqlalchemy.orm import Session
 
 from analyzer.findings import Finding
+from api.app import create_app
 from api.settings import ServiceSettings
 from pipelines.cli import main
+from pipelines.store import open_store
+from pipelines.store.audit import load_audit
 from pipelines.training.yolo_dataset import cxcywh_to_xyxy, load_user_dataset, parse_labels
-from tests.api.conftest import SampleScan
+from tests.api.conftest import SampleScan, sign_in
 
 pytestmark = pytest.mark.video
 
@@ -213,3 +220,44 @@ def test_boxes_saved_in_the_service_are_exported_on_the_same_picture(
         )
     # Two JPEG encodings of one decoded frame differ by their rounding only.
     assert difference.mean() < 2.0, difference.mean()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_inspectors_saving_one_new_frame_at_once_all_succeed(
+    settings: ServiceSettings, sample_scan: SampleScan
+) -> None:
+    """Saves racing to create the same frame on the multi-user store: each is stored in turn
+    (one row, the last boxes win) and each has its audit record, exactly one of them with no
+    boxes before. (The embedded SQLite store serves one inspector; it takes no row locks.)"""
+    finding = counted_finding(sample_scan)
+    url = f"/api/findings/{finding.id}/label-frame"
+    app = create_app(settings)
+    ready = threading.Barrier(6)
+    with TestClient(app):
+        clients = [sign_in(TestClient(app), "inspector") for _ in range(6)]
+
+        def save(index: int) -> int:
+            ready.wait()
+            box = [10.0 + index, 10.0, 60.0 + index, 50.0]
+            return clients[index].put(url, json={"boxes": [box]}).status_code
+
+        with ThreadPoolExecutor(6) as pool:
+            codes = list(pool.map(save, range(6)))
+        assert codes == [200] * 6
+        listed = clients[0].get("/api/labels").json()
+        assert listed["total"] == 1
+        frame_id = str(listed["items"][0]["id"])
+        for client in clients:
+            client.close()
+    engine = open_store(settings.db)
+    try:
+        with Session(engine) as session:
+            saves = load_audit(session, object_type="labelled_frame", object_id=frame_id)
+    finally:
+        engine.dispose()
+    assert len(saves) == 6
+    assert [r.entry.detail["boxes_before"] is None for r in saves].count(True) == 1
+    # Each save saw the one before it.
+    for before, after in itertools.pairwise(saves):
+        assert after.entry.detail["boxes_before"] == before.entry.detail["boxes"]
