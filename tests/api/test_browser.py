@@ -540,3 +540,21 @@ def test_label_bundles_on_a_findings_picture(driver: WebDriver, service: Running
     )
     np.testing.assert_allclose(_canvas_state(driver)[0], stored.boxes.reshape(-1, 4), atol=0.01)
     assert "inspector" in text_of(driver, "#label-source")
+
+    # In English too.
+    driver.find_element(By.ID, "language").click()
+    wait_for(
+        driver,
+        "the English editor",
+        lambda d: (
+            d.find_element(By.ID, "labelling").get_attribute("data-ready") == "1"
+            and d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+        ),
+        timeout=30,
+    )
+    assert text_of(driver, "#labelling h2") == "Label bundles"
+    assert text_of(driver, "#label-save") == "Save labels"
+    english = text_of(driver, "#label-source")
+    assert english.startswith("Saved by inspector at ") and english.endswith(
+        f"corrected from the boxes of {counted}"
+    ), english
