@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -68,3 +69,26 @@ def open_engine(url: str | None) -> Engine:
         return open_store(db_url)
     except (SQLAlchemyError, OSError, ValueError) as exc:
         raise UsageError(f"cannot open the findings store {db_url}: {exc}") from exc
+
+
+def command_params(command: str, args: argparse.Namespace) -> dict[str, Any]:
+    """What a command was asked to do, as JSON for the scan row: every option as given (paths
+    as text), so a new option is recorded without anyone remembering to add it. The store's
+    URL is left out: it may carry a password, and the row is in that store anyway."""
+    params: dict[str, Any] = {"command": command}
+    for name, value in sorted(vars(args).items()):
+        if name in _NOT_PARAMS or callable(value):
+            continue
+        params[name] = _json_value(value)
+    return params
+
+
+_NOT_PARAMS = frozenset({"db", "command"})
+
+
+def _json_value(value: object) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    return value

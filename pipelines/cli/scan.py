@@ -22,6 +22,7 @@ from pipelines.cli.common import (
     UsageError,
     add_db_option,
     add_site_options,
+    command_params,
     open_engine,
     parse_time,
     site_and_zone,
@@ -177,7 +178,9 @@ def run(args: argparse.Namespace) -> int:
             )
             report_notes(custody)
         try:
-            stored = _scan_with_progress(engine, discovery.files, options, custody, _params(args))
+            stored = _scan_with_progress(
+                engine, discovery.files, options, custody, command_params("scan", args)
+            )
         except CustodyConflictError as exc:
             # A form contradicting the stored events is refused before decoding
             # (`read_custody`); this one met events imported while the video was scanned.
@@ -257,24 +260,3 @@ def _scan_with_progress(
         return scan_and_store(
             engine, files, options, params=params, custody=custody, progress=bar.update
         )
-
-
-def _params(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "command": "scan",
-        "paths": [str(p) for p in args.paths],
-        "camera": args.camera,
-        "kind": args.kind,
-        "room": args.room,
-        "room_kind": args.room_kind,
-        "start": args.start,
-        "site": None if args.site is None else str(args.site),
-        "tz": args.tz,
-        "analysis_fps": args.analysis_fps,
-        "person_model": args.person_model,
-        "bundle_model": args.bundle_model,
-        "count_fps": args.count_fps,
-        "counting": not args.no_counting,
-        "exhaustive": args.exhaustive,
-        "custody": None if args.custody is None else str(args.custody),
-    }

@@ -76,6 +76,20 @@ def test_rescan_adds_no_duplicates(nvr_folder, tmp_path, db_url, capsys):
     assert counts == [3, 4, 2]
 
 
+def test_the_scan_row_records_every_option_but_the_store(nvr_folder, db_url):
+    argv = [nvr_folder, "--db", db_url, "--room-kind", "duty", "--count-fps", "4", "--no-counting"]
+    assert scan(*argv) == 0
+    engine = sa.create_engine(db_url)
+    with engine.connect() as connection:
+        raw = connection.execute(sa.text("SELECT params FROM scans")).scalar_one()
+    engine.dispose()
+    params = json.loads(raw) if isinstance(raw, str) else raw
+    assert params["command"] == "scan" and params["paths"] == [str(nvr_folder)]
+    assert (params["room_kind"], params["count_fps"], params["no_counting"]) == ("duty", 4.0, True)
+    assert params["exhaustive"] is False and params["site"] is None
+    assert "db" not in params and "run" not in params
+
+
 def test_frozen_picture_gets_a_finding_with_a_frame(tmp_path):
     def paint_with_freeze(index: int, time: float):
         # frames from 3 s to 10 s repeat the picture of 3 s exactly
