@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from analyzer import ANALYZER_VERSION
 from analyzer.wallclock import time_zone
@@ -32,6 +32,14 @@ from api.routes import (
 )
 from api.settings import ServiceSettings
 from api.state import ServiceState
+from api.throttle import (
+    FailureLedger,
+    LedgerKind,
+    MemoryLedger,
+    SignInThrottle,
+    StoreLedger,
+    ThrottlePolicy,
+)
 from api.ui import pages
 from pipelines import scan
 from pipelines.detectors import DetectorCatalog, site_counting
@@ -94,11 +102,12 @@ def _service_state(settings: ServiceSettings) -> ServiceState:
     zone = time_zone(settings.tz if settings.tz is not None else site.timezone)
     engine = open_store(settings.db)
     detectors = DetectorCatalog()
+    sessions_of = sessionmaker(engine)
     options = scan.ScanOptions(site=site, zone=zone, counting=site_counting(site, detectors))
     return ServiceState(
         settings=settings,
         engine=engine,
-        sessions=sessionmaker(engine),
+        sessions=sessions_of,
         site=site,
         zone=zone,
         session_key=sessions.load_or_create_key(vaultwatch_home() / "keys" / "session.key"),
@@ -106,4 +115,21 @@ def _service_state(settings: ServiceSettings) -> ServiceState:
             engine, options, workers=settings.scan_workers, media_roots=settings.media_roots
         ),
         detectors=detectors,
+        throttle=sign_in_throttle(settings, sessions_of),
     )
+
+
+def sign_in_throttle(
+    settings: ServiceSettings, sessions_of: sessionmaker[Session]
+) -> SignInThrottle:
+    policy = ThrottlePolicy(
+        per_user=settings.sign_in_failures_per_user,
+        per_address=settings.sign_in_failures_per_address,
+        window_s=settings.sign_in_window_s,
+    )
+    ledger: FailureLedger = (
+        StoreLedger(sessions_of)
+        if settings.sign_in_ledger is LedgerKind.STORE
+        else MemoryLedger(policy.window_s)
+    )
+    return SignInThrottle(policy, ledger)

@@ -19,10 +19,11 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from api import sessions
+from api.credentials import check_password
 from api.errors import ApiError, ErrorCode
 from api.settings import AuthMode
 from api.state import ServiceState
-from pipelines.store.users import Role, User, authenticate, get_user, get_user_by_id
+from pipelines.store.users import Role, User, get_user, get_user_by_id
 
 
 def service(request: Request) -> ServiceState:
@@ -79,14 +80,15 @@ def _user_of(request: Request, state: ServiceState, session: Session) -> User | 
             if user is not None and not (ended and claim.issued <= _posix(user.signed_out_at)):
                 return user
             return None
-    return _basic_user(request.headers.get("authorization"), session)
+    return _basic_user(request, state, session)
 
 
 def _posix(moment: datetime | None) -> float:
     return 0.0 if moment is None else moment.timestamp()
 
 
-def _basic_user(header: str | None, session: Session) -> User | None:
+def _basic_user(request: Request, state: ServiceState, session: Session) -> User | None:
+    header = request.headers.get("authorization")
     if not header or not header.lower().startswith("basic "):
         return None
     try:
@@ -97,7 +99,14 @@ def _basic_user(header: str | None, session: Session) -> User | None:
     username, colon, password = decoded.partition(":")
     if not colon:
         return None
-    return authenticate(session, username=username, password=password)
+    return check_password(
+        state,
+        session,
+        username=username,
+        password=password,
+        client=client_address(request),
+        via="basic",
+    )
 
 
 MaybeUser = Annotated[User | None, Depends(signed_in_user)]

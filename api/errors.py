@@ -26,6 +26,7 @@ class ErrorCode(StrEnum):
     OUTSIDE_MEDIA_ROOTS = "outside_media_roots"
     MEDIA_UNAVAILABLE = "media_unavailable"
     RANGE_NOT_SATISFIABLE = "range_not_satisfiable"
+    TOO_MANY_REQUESTS = "too_many_requests"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     NOT_ACCEPTABLE = "not_acceptable"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
@@ -42,6 +43,7 @@ _BY_STATUS = {
     415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
     416: ErrorCode.RANGE_NOT_SATISFIABLE,
     422: ErrorCode.INVALID_REQUEST,
+    429: ErrorCode.TOO_MANY_REQUESTS,
 }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.throttle import LedgerKind
 from pipelines.store.urls import default_db_url, vaultwatch_home
 
 
@@ -48,6 +49,14 @@ class ServiceSettings(BaseSettings):
         description="clips and thumbnails cut for review (never beside the originals)",
     )
     scan_workers: int = Field(default=1, ge=1, le=32)
+    sign_in_ledger: LedgerKind = Field(
+        default=LedgerKind.MEMORY,
+        description="where failed sign-ins are counted: this process (memory), or the audit "
+        "trail in the store (store: shared by every worker on one store)",
+    )
+    sign_in_failures_per_user: int = Field(default=5, ge=1, le=1000)
+    sign_in_failures_per_address: int = Field(default=20, ge=1, le=10000)
+    sign_in_window_s: float = Field(default=900, gt=0, le=86400)
     view_session_s: float = Field(
         default=1800,
         gt=0,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.jobs import ScanJobRunner
 from api.settings import ServiceSettings
+from api.throttle import SignInThrottle
 from pipelines.detectors import DetectorCatalog
 from pipelines.site import Site
 
@@ -24,3 +25,4 @@ class ServiceState:
     session_key: bytes
     jobs: ScanJobRunner
     detectors: DetectorCatalog
+    throttle: SignInThrottle

@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 
 from api import sessions
 from api.audit_trail import Action, entry, record
+from api.credentials import check_password
 from api.deps import AuditorUser, ClientDep, MaybeUser, SessionDep, StateDep
 from api.errors import ERROR_RESPONSES, ApiError, ErrorCode
 from api.schemas.users import LoginRequest, UserPublic
 from api.settings import AuthMode
 from api.state import ServiceState
 from pipelines.store.audit import append_audit, run_audited
-from pipelines.store.users import User, authenticate, sign_out
+from pipelines.store.users import User, sign_out
 
 R = TypeVar("R", bound=Response)
 
@@ -47,15 +48,13 @@ def sign_in(
     state: ServiceState, session: SessionDep, username: str, password: str, client: str
 ) -> User:
     """The user these credentials belong to; a failed attempt is audited and is a 401 that
-    does not say whether the name exists."""
+    does not say whether the name exists (429 past the failures allowed)."""
     if state.settings.auth is AuthMode.PROXY:
         raise ApiError(409, ErrorCode.CONFLICT, "users sign in at the reverse proxy, not here")
-    user = authenticate(session, username=username, password=password)
+    user = check_password(
+        state, session, username=username, password=password, client=client, via="sign-in"
+    )
     if user is None:
-        record(
-            state,
-            entry(None, client, Action.LOGIN_FAILED, "user", username[:100], actor=username[:100]),
-        )
         raise ApiError(401, ErrorCode.UNAUTHENTICATED, "wrong user name or password")
     record(state, entry(user, client, Action.LOGIN, "user", user.username))
     return user
