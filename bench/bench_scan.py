@@ -383,13 +383,13 @@ def print_profile(stats: pstats.Stats, total_s: float) -> None:
             "~",
         ),
         ("  to_ndarray", "<method 'to_ndarray' of 'av.video.frame.VideoFrame' objects>", "~"),
-        ("picture checks (SignalMeter.take)", "take", "scan.py"),
+        ("picture checks (SignalMeter.take)", "take", "signal_meter.py"),
         ("counting (ObjectCounter.take)", "take", "counting.py"),
         ("  detector gate (block_change)", "block_change", "picture.py"),
         # The detector itself runs on the counter's thread, which cProfile does not see.
         ("  detector results: wait, track, count", "_count_batch", "counting.py"),
         ("    tracker (ObjectTracker.update)", "update", "tracking.py"),
-        ("re-check of frozen-looking stretches", "_recheck_still_stretches", "scan.py"),
+        ("re-check of frozen-looking stretches", "recheck_still_stretches", "recheck.py"),
         ("continuity checks", "recording_problems", "continuity.py"),
     )
     table = stats.stats  # type: ignore[attr-defined]

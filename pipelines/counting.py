@@ -231,6 +231,12 @@ class ObjectCounter:
             index += 1
             self._count(time, found, width=image.shape[1], height=image.shape[0])
 
+    def __enter__(self) -> ObjectCounter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         """Stop the detector thread (finish() does; call this when a scan is abandoned)."""
         if self._executor is not None:

@@ -10,6 +10,7 @@ import onnxruntime as ort
 import pytest
 
 from analyzer.counting import CountTimeline
+from analyzer.gating import GateSettings
 from analyzer.wallclock import time_zone
 from models.storage import sha256_file
 from pipelines import scan
@@ -40,7 +41,7 @@ def count_timeline(video: str, *, screened: bool = True) -> CountTimeline:
         counting=lambda camera: counting_setup(
             camera, choice=choice, settings=site.counting, catalog=catalog
         ),
-        gate=scan.GateSettings() if screened else None,
+        gate=GateSettings() if screened else None,
     )
     analysis = scan.analyse_recording(
         path, sha256=sha256_file(path), camera=Camera(id="cam"), options=options
