@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from api.access import audit_scope
 from api.audit_trail import verify_and_record
 from api.deps import AdminUser, AuditorUser, ClientDep, SessionDep, StateDep
 from api.errors import ERROR_RESPONSES
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/api/audit", tags=["audit"], responses=ERROR_RESPONSE
 
 @router.get("", response_model=AuditListPublic)
 def read_audit(
-    _user: AuditorUser,
+    user: AuditorUser,
     session: SessionDep,
     object_type: Annotated[str | None, Query(max_length=32)] = None,
     object_id: Annotated[str | None, Query(max_length=500)] = None,
@@ -25,12 +26,16 @@ def read_audit(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> AuditListPublic:
-    """Newest first."""
+    """Newest first; a user limited to cameras reads only the records of their cameras'
+    findings and recordings and of their own doings."""
+    scope = audit_scope(user)
     filters = {"object_type": object_type, "object_id": object_id, "actor": actor}
-    records = load_audit(session, **filters, offset=offset, limit=limit, newest_first=True)
+    records = load_audit(
+        session, **filters, offset=offset, limit=limit, newest_first=True, scope=scope
+    )
     return AuditListPublic(
         items=[AuditRecordPublic.of(r) for r in records],
-        total=count_audit(session, **filters),
+        total=count_audit(session, **filters, scope=scope),
         offset=offset,
         limit=limit,
     )

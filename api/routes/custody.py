@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from analyzer.custody import events_by_lot
 from analyzer.legs import derive_legs
+from api.access import lot_visible
 from api.deps import AuditorUser, SessionDep, StateDep
 from api.errors import ERROR_RESPONSES, not_found
 from api.schemas.common import Moment
@@ -25,7 +26,8 @@ LotName = Annotated[str, Query(min_length=1, max_length=200)]
 
 
 @router.get("/lots", response_model=list[LotSummaryPublic])
-def list_lots(_user: AuditorUser, session: SessionDep, state: StateDep) -> list[LotSummaryPublic]:
+def list_lots(user: AuditorUser, session: SessionDep, state: StateDep) -> list[LotSummaryPublic]:
+    """Every lot (for a user limited to cameras: the lots that touch them)."""
     return [
         LotSummaryPublic(
             lot=lot,
@@ -34,15 +36,16 @@ def list_lots(_user: AuditorUser, session: SessionDep, state: StateDep) -> list[
             last=Moment.of(events[-1].time, state.zone),
         )
         for lot, events in events_by_lot(load_custody_events(session)).items()
+        if lot_visible(events, user, state.site)
     ]
 
 
 @router.get("/lot", response_model=LotPublic)
-def read_lot(lot: LotName, _user: AuditorUser, session: SessionDep, state: StateDep) -> LotPublic:
+def read_lot(lot: LotName, user: AuditorUser, session: SessionDep, state: StateDep) -> LotPublic:
     """One lot: its events and the legs (stays and moves) they make. The lot is a query
     parameter because lot names may hold any character, slashes included."""
     events = load_custody_events(session, lot=lot)
-    if not events:
+    if not events or not lot_visible(events, user, state.site):
         raise not_found(f"lot {lot}")
     legs = derive_legs(events).legs
     return LotPublic(
@@ -54,12 +57,17 @@ def read_lot(lot: LotName, _user: AuditorUser, session: SessionDep, state: State
 
 @router.get("/events", response_model=list[CustodyEventPublic])
 def list_events(
-    _user: AuditorUser,
+    user: AuditorUser,
     session: SessionDep,
     state: StateDep,
     lot: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> list[CustodyEventPublic]:
-    return [CustodyEventPublic.of(e, state.zone) for e in load_custody_events(session, lot=lot)][
-        :limit
-    ]
+    """Events in time order (for a user limited to cameras: of the lots that touch them)."""
+    events = load_custody_events(session, lot=lot)
+    shown = {
+        name
+        for name, of_lot in events_by_lot(events).items()
+        if lot_visible(of_lot, user, state.site)
+    }
+    return [CustodyEventPublic.of(e, state.zone) for e in events if e.lot in shown][:limit]

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
 
+from api.access import own_only
 from api.deps import AuditorUser, ClientDep, InspectorUser, SessionDep, StateDep
 from api.errors import ERROR_RESPONSES, not_found
 from api.scan_requests import queue_scan
@@ -27,21 +28,24 @@ def submit_scan(
 
 @router.get("", response_model=list[ScanJobPublic])
 def list_scan_jobs(
-    _user: AuditorUser,
+    user: AuditorUser,
     session: SessionDep,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[ScanJobPublic]:
-    return [ScanJobPublic.of(j) for j in list_jobs(session, offset=offset, limit=limit)]
+    """Newest first (a user limited to cameras sees their own only)."""
+    jobs = list_jobs(session, offset=offset, limit=limit, submitted_by=own_only(user))
+    return [ScanJobPublic.of(j) for j in jobs]
 
 
 @router.get("/{job_id}", response_model=ScanJobPublic)
 def read_scan_job(
     job_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)],
-    _user: AuditorUser,
+    user: AuditorUser,
     session: SessionDep,
 ) -> ScanJobPublic:
     job = get_job(session, job_id=job_id)
-    if job is None:
+    mine = own_only(user)
+    if job is None or (mine is not None and job.submitted_by != mine):
         raise not_found(f"scan job {job_id}")
     return ScanJobPublic.of(job)

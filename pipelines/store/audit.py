@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select, text
+from sqlalchemy import ColumnElement, and_, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from pipelines.store.schema import AuditRow
+from pipelines.store.finding_query import on_cameras
+from pipelines.store.schema import AuditRow, FindingRow, RecordingRow
 
 T = TypeVar("T")
 GENESIS = "0" * 64
@@ -44,6 +45,17 @@ class AuditEntry:
     object_id: str
     client: str
     detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AuditScope:
+    """The part of the trail a user limited to `cameras` may read: records about findings
+    and recordings of those cameras, and the records of their own doings (`actor`, their
+    sign-ins and failed attempts included). Sign-ins of others, scan jobs, exports, user
+    changes and chain checks are outside it."""
+
+    cameras: tuple[str, ...]
+    actor: str
 
 
 @dataclass(frozen=True)
@@ -154,9 +166,13 @@ def load_audit(
     offset: int = 0,
     limit: int | None = None,
     newest_first: bool = False,
+    scope: AuditScope | None = None,
 ) -> list[AuditRecord]:
-    """Stored records matching the filters, in chain order (or newest first)."""
+    """Stored records matching the filters (and within `scope`, None: all), in chain order
+    (or newest first)."""
     query = select(AuditRow).order_by(AuditRow.seq.desc() if newest_first else AuditRow.seq)
+    if scope is not None:
+        query = query.where(_within_scope(scope))
     if object_type is not None:
         query = query.where(AuditRow.object_type == object_type)
     if object_id is not None:
@@ -205,8 +221,11 @@ def count_audit(
     object_type: str | None = None,
     object_id: str | None = None,
     actor: str | None = None,
+    scope: AuditScope | None = None,
 ) -> int:
     query = select(func.count()).select_from(AuditRow)
+    if scope is not None:
+        query = query.where(_within_scope(scope))
     if object_type is not None:
         query = query.where(AuditRow.object_type == object_type)
     if object_id is not None:
@@ -214,6 +233,16 @@ def count_audit(
     if actor is not None:
         query = query.where(AuditRow.actor == actor)
     return int(session.scalar(query) or 0)
+
+
+def _within_scope(scope: AuditScope) -> ColumnElement[bool]:
+    findings = select(FindingRow.id).where(on_cameras(scope.cameras))
+    recordings = select(RecordingRow.sha256).where(RecordingRow.camera.in_(scope.cameras))
+    return or_(
+        AuditRow.actor == scope.actor,
+        and_(AuditRow.object_type == "finding", AuditRow.object_id.in_(findings)),
+        and_(AuditRow.object_type == "recording", AuditRow.object_id.in_(recordings)),
+    )
 
 
 def verify_chain(session: Session) -> ChainReport:

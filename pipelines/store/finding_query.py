@@ -131,7 +131,7 @@ def _filtered(query: Select[_Row], criteria: FindingFilter) -> Select[_Row]:
     if criteria.severities:
         conditions.append(FindingRow.severity.in_([s.value for s in criteria.severities]))
     if criteria.cameras:
-        conditions.append(_on_cameras(criteria.cameras))
+        conditions.append(on_cameras(criteria.cameras))
     if criteria.kinds:
         conditions.append(FindingRow.kind.in_(list(criteria.kinds)))
     if criteria.rule is not None:
@@ -152,11 +152,11 @@ def _filtered(query: Select[_Row], criteria: FindingFilter) -> Select[_Row]:
     if criteria.until is not None:
         conditions.append(FindingRow.start <= utc_datetime(criteria.until))
     if criteria.visible_cameras is not None:
-        conditions.append(_on_cameras(criteria.visible_cameras))
+        conditions.append(on_cameras(criteria.visible_cameras))
     return query.where(*conditions) if conditions else query
 
 
-def _on_cameras(cameras: Collection[str]) -> ColumnElement[bool]:
+def on_cameras(cameras: Collection[str]) -> ColumnElement[bool]:
     """The finding's camera is one of `cameras`, or a combined "a+b" naming one of them."""
     if not cameras:
         return FindingRow.camera.in_([])

@@ -90,9 +90,14 @@ def get_job(session: Session, *, job_id: int) -> ScanJob | None:
     return None if row is None else job_from_row(row)
 
 
-def list_jobs(session: Session, *, offset: int = 0, limit: int = 50) -> list[ScanJob]:
-    query = select(ScanJobRow).order_by(ScanJobRow.id.desc()).offset(offset).limit(limit)
-    return [job_from_row(row) for row in session.scalars(query)]
+def list_jobs(
+    session: Session, *, offset: int = 0, limit: int = 50, submitted_by: str | None = None
+) -> list[ScanJob]:
+    """Newest first; only `submitted_by`'s when given."""
+    query = select(ScanJobRow).order_by(ScanJobRow.id.desc())
+    if submitted_by is not None:
+        query = query.where(ScanJobRow.submitted_by == submitted_by)
+    return [job_from_row(row) for row in session.scalars(query.offset(offset).limit(limit))]
 
 
 def job_from_row(row: ScanJobRow) -> ScanJob:
