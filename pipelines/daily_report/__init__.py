@@ -30,10 +30,10 @@ from pipelines.daily_report.form import (
     gather_form,
 )
 from pipelines.daily_report.html_pages import day_html, form_html
-from pipelines.daily_report.pdf_base import MissingFontError
 from pipelines.daily_report.pdf_day import day_pdf
 from pipelines.daily_report.pdf_form import form_pdf
 from pipelines.daily_report.write import write_daily_reports
+from pipelines.paper.pdf import MissingFontError
 
 __all__ = [
     "CheckStatus",

@@ -28,6 +28,7 @@ from pipelines.daily_report.scope import camera_filter, names_camera, report_cam
 from pipelines.daily_report.sources import StoreExtract, load_extract
 from pipelines.daily_report.views import touches
 from pipelines.site import Site
+from pipelines.store.audit_anchor import ChainAnchor
 from pipelines.store.finding_query import StoredFinding
 
 # Enough pictures to see what the day looked like; the list of findings names them all.
@@ -118,6 +119,8 @@ class DayReport:
     thumbnails_left_out: int
     lots: tuple[LotDay, ...]
     marks: tuple[Mark, ...]
+    # The audit chain's head when the report was written, sealed (kept outside the store).
+    audit_anchor: ChainAnchor | None = None
 
 
 def gather_day(

@@ -32,9 +32,8 @@ from pipelines.daily_report.text import (
     row_text,
     site_label,
     span_text,
-    stamp,
-    zone_note,
 )
+from pipelines.paper.names import stamp, zone_note
 from pipelines.store import ReviewState
 
 

@@ -18,8 +18,9 @@ from pipelines.daily_report.labels import (
     review_name,
     severity_name,
 )
-from pipelines.daily_report.pdf_base import FONT, ReportPdf
-from pipelines.daily_report.text import DAY_TITLE, site_label, span_text, stamp, zone_note
+from pipelines.daily_report.text import DAY_TITLE, site_label, span_text
+from pipelines.paper.names import stamp, zone_note
+from pipelines.paper.pdf import FONT, ReportPdf
 from pipelines.pdf_fonts import CJK_FONT
 from pipelines.store import ReviewState
 

@@ -10,15 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipelines.daily_report.form import CheckStatus, PlaybackForm
-from pipelines.daily_report.pdf_base import ReportPdf
 from pipelines.daily_report.text import (
     FORM_TITLE,
     form_summary,
     period_text,
     row_text,
     site_label,
-    zone_note,
 )
+from pipelines.paper.names import zone_note
+from pipelines.paper.pdf import ReportPdf
 from pipelines.pdf_fonts import CJK_FONT
 
 COLUMNS = ("日期", "时段", "摄像机", "自动扫描", "人工回放", "发现问题", "结论", "检查人签名")

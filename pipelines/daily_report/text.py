@@ -20,6 +20,7 @@ from pipelines.daily_report.labels import (
     status_name,
 )
 from pipelines.daily_report.views import Viewing
+from pipelines.paper.names import stamp
 from pipelines.store.finding_query import StoredFinding
 
 FORM_TITLE = "保密室录像回放检查记录表"
@@ -47,10 +48,6 @@ def clock(posix: float, zone: tzinfo) -> str:
     return datetime.fromtimestamp(posix, zone).strftime("%H:%M:%S")
 
 
-def stamp(posix: float, zone: tzinfo) -> str:
-    return datetime.fromtimestamp(posix, zone).strftime("%Y-%m-%d %H:%M:%S")
-
-
 def day_text(day: date) -> str:
     return day.isoformat()
 
@@ -69,13 +66,6 @@ def span_text(span: Span, zone: tzinfo) -> str:
 
 def minutes(seconds: float) -> str:
     return f"{seconds / 60:.1f} 分钟"
-
-
-def zone_note(zone: tzinfo, at: float) -> str:
-    """The zone as it stood at `at`: "时间为 Asia/Shanghai（UTC+08:00）"."""
-    moment = datetime.fromtimestamp(at, zone)
-    offset = moment.strftime("%z")
-    return f"时间为 {zone}（UTC{offset[:3]}:{offset[3:]}）"
 
 
 def site_label(name: str) -> str:

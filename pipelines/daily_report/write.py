@@ -3,6 +3,7 @@ of the nightly run."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, tzinfo
 from pathlib import Path
 
@@ -14,12 +15,13 @@ from pipelines.daily_report.day import gather_day
 from pipelines.daily_report.files import day_report_name, form_name, write_atomic
 from pipelines.daily_report.form import gather_form
 from pipelines.daily_report.html_pages import day_html, form_html
-from pipelines.daily_report.pdf_base import MissingFontError, require_font
 from pipelines.daily_report.pdf_day import day_pdf
 from pipelines.daily_report.pdf_form import form_pdf
 from pipelines.daily_report.periods import period_days
+from pipelines.paper.pdf import MissingFontError, require_font
 from pipelines.pdf_fonts import CJK_FONT
 from pipelines.site import Site
+from pipelines.store.audit_anchor import keep_anchor, sign_head
 
 
 def write_daily_reports(
@@ -52,6 +54,12 @@ def write_daily_reports(
             gather_day(session, site, zone, d, analyzer_version=analyzer_version) for d in period
         ]
         form = gather_form(session, site, zone, day, days, analyzer_version=analyzer_version)
+        # Each report carries the chain's head, and the anchor log keeps it too: the copies
+        # a later rewrite of the audit trail in the database cannot reach.
+        anchor = sign_head(session)
+    if anchor is not None:
+        keep_anchor(anchor)
+        reports = [dataclasses.replace(r, audit_anchor=anchor) for r in reports]
     out_dir.mkdir(parents=True, exist_ok=True)
     pages = [
         write_atomic(
