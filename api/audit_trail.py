@@ -23,6 +23,7 @@ from pipelines.store.audit import (
     run_audited,
     verify_chain,
 )
+from pipelines.store.audit_anchor import keep_anchor, sign_head
 from pipelines.store.users import User
 
 
@@ -97,8 +98,13 @@ def record_footage(state: ServiceState, audit_entry: AuditEntry, *, new_view: bo
 def verify_and_record(
     state: ServiceState, session: Session, user: User, client: str
 ) -> ChainReport:
-    """Verify the whole chain, then record that it was verified, with the result."""
+    """Verify the whole chain, then record that it was verified, with the result, and anchor
+    the new head outside the store (so each check also fixes what the next one compares)."""
     report = verify_chain(session)
     detail = {"intact": report.intact, "records": report.records, "head": report.head}
     record(state, entry(user, client, Action.AUDIT_VERIFY, "audit", "chain", detail))
+    with state.sessions() as fresh:
+        anchor = sign_head(fresh)
+    if anchor is not None and report.intact:
+        keep_anchor(anchor)
     return report

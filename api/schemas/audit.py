@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pydantic import Field
+
 from api.schemas.common import Page, Public
 from pipelines.store.audit import AuditRecord, ChainReport
 
@@ -45,6 +47,9 @@ class ChainReportPublic(Public):
     head: str
     broken_at: int | None
     problem: str | None
+    sealed: int = Field(description="records carrying a seal of the audit key")
+    anchors: int = Field(description="heads anchored outside the store that were compared")
+    notes: list[str] = Field(description="anchors that could not be trusted")
 
     @classmethod
     def of(cls, report: ChainReport) -> ChainReportPublic:
@@ -54,6 +59,9 @@ class ChainReportPublic(Public):
             head=report.head,
             broken_at=report.broken_at,
             problem=report.problem,
+            sealed=report.sealed,
+            anchors=report.anchors,
+            notes=list(report.notes),
         )
 
 

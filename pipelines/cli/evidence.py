@@ -27,6 +27,7 @@ from pipelines.evidence.package import check_output, write_package
 from pipelines.evidence.signing import SigningKeyError, load_key, load_or_create_key
 from pipelines.evidence.verify import PackageUnusable, verify_package
 from pipelines.store.audit import AuditEntry, append_audit
+from pipelines.store.audit_anchor import keep_anchor
 from pipelines.store.exports import ExportRecord, save_export
 
 
@@ -144,6 +145,8 @@ def run_export(args: argparse.Namespace) -> int:
                 at=datetime.fromtimestamp(now, UTC),
             )
             session.commit()
+        if contents.anchor is not None:
+            keep_anchor(contents.anchor)
     except ExportError as exc:
         raise UsageError(str(exc)) from exc
     finally:

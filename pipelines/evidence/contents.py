@@ -16,6 +16,7 @@ from models.registry import ModelRegistry
 from pipelines.evidence.manifest import ModelRef
 from pipelines.store import load_custody_events, load_findings, load_recordings
 from pipelines.store.audit import AuditRecord, load_audit_touching
+from pipelines.store.audit_anchor import ChainAnchor, sign_head
 
 
 class ExportError(ValueError):
@@ -55,6 +56,8 @@ class ExportContents:
     # What people did with these items: views, downloads and reviews of the findings and
     # recordings, records about the lot (the audit trail's own records, chain hashes kept).
     audit: tuple[AuditRecord, ...] = ()
+    # The chain's head, sealed, when the contents were gathered (into the manifest).
+    anchor: ChainAnchor | None = None
 
 
 def gather(session: Session, request: ExportRequest) -> ExportContents:
@@ -114,4 +117,5 @@ def gather(session: Session, request: ExportRequest) -> ExportContents:
             ModelRef(m.name, m.sha256, m.builtin) for m in ModelRegistry.from_env().list_models()
         ),
         audit=tuple(load_audit_touching(session, touched)),
+        anchor=sign_head(session),
     )

@@ -1,14 +1,19 @@
 """`manifest.json`: what an evidence package holds, and the bytes its signature covers.
 
 The manifest lists every file of the package but itself, its signatures and the public keys,
-with SHA-256 and size, sorted by path. Everything in it but `created_at` follows from the
-case and the store, so two exports of one case differ only there (and in the signature).
+with SHA-256 and size, sorted by path. Everything in it but `created_at` and `audit_anchor`
+follows from the case and the store, so two exports of one case differ only there (and in
+the signature). `audit_anchor` is the audit chain's head when the package was made, sealed
+with the installation's audit key (`pipelines.store.audit_anchor`): a copy of it outside the
+store that a later rewrite of the chain cannot change.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+
+from pipelines.store.audit_anchor import ChainAnchor
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
@@ -59,6 +64,7 @@ class Manifest:
     files: tuple[ManifestFile, ...]
     clips: bool = False
     format_version: int = FORMAT_VERSION
+    audit_anchor: ChainAnchor | None = None
 
     def to_bytes(self) -> bytes:
         """Canonical JSON (sorted keys, files by path, UTF-8, newline-terminated)."""
@@ -76,7 +82,14 @@ def parse_manifest(data: bytes) -> Manifest:
         files = tuple(ManifestFile(**entry) for entry in document.pop("files"))
         models = tuple(ModelRef(**entry) for entry in document.pop("models"))
         cameras = tuple(document.pop("cameras"))
-        manifest = Manifest(files=files, models=models, cameras=cameras, **document)
+        anchor = document.pop("audit_anchor", None)
+        manifest = Manifest(
+            files=files,
+            models=models,
+            cameras=cameras,
+            audit_anchor=None if anchor is None else ChainAnchor(**anchor),
+            **document,
+        )
     except ManifestError:
         raise
     except (UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as exc:

@@ -198,6 +198,7 @@ def _fill(staging: Path, contents: ExportContents, *, key: SigningKey, created_a
             ManifestFile(p, files[p].sha256, files[p].size, derived.get(p)) for p in sorted(files)
         ),
         clips=request.clips,
+        audit_anchor=contents.anchor,
     )
 
 

@@ -4,9 +4,14 @@ Each record's hash is the SHA-256 of its canonical content (JSON, sorted keys, t
 ISO-8601 UTC to the microsecond) together with the previous record's hash; the first record
 chains to 64 zeros. `verify_chain` recomputes every hash in order, so a record changed,
 removed or slipped in between (even by someone with database access who disabled the
-append-only triggers) is found, with the first broken place named. What it cannot show is a
-cut at the very end; keep the latest head (`ChainReport.head`) somewhere else, e.g. in the
-daily report, to catch that.
+append-only triggers) is found, with the first broken place named.
+
+Hashes alone can be recomputed by whoever rewrites the records, so each record is also sealed
+(`mac`, HMAC-SHA256 of its hash under the audit key kept outside the database,
+`pipelines.store.audit_key`): a rewritten record's seal no longer matches, and records after
+the first sealed one must all be sealed. Records from before sealing began are covered by the
+first seal through the chain. A cut at the very end, or a rewrite that strips every seal, is
+caught by the anchors of the head kept outside the store (`pipelines.store.audit_anchor`).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -23,6 +28,8 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from pipelines.store.audit_anchor import ChainAnchor, read_anchors
+from pipelines.store.audit_key import load_audit_key, seal, seal_matches
 from pipelines.store.finding_query import on_cameras
 from pipelines.store.schema import AuditRow, FindingRow, RecordingRow
 
@@ -67,16 +74,22 @@ class AuditRecord:
     entry: AuditEntry
     prev_hash: str
     hash: str
+    mac: str | None = None
 
 
 @dataclass(frozen=True)
 class ChainReport:
-    """The outcome of `verify_chain`: records checked, the last hash, and the first break."""
+    """The outcome of `verify_chain`: records checked, the last hash, and the first break;
+    how many records carry a seal, how many anchors from outside the store were compared,
+    and notes on anchors that could not be trusted."""
 
     records: int
     head: str
     broken_at: int | None = None
     problem: str | None = None
+    sealed: int = 0
+    anchors: int = 0
+    notes: tuple[str, ...] = ()
 
     @property
     def intact(self) -> bool:
@@ -101,7 +114,9 @@ def record_hash(seq: int, at: datetime, entry: AuditEntry, prev_hash: str) -> st
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def append_audit(session: Session, entry: AuditEntry, *, at: datetime | None = None) -> AuditRecord:
+def append_audit(
+    session: Session, entry: AuditEntry, *, at: datetime | None = None, key: bytes | None = None
+) -> AuditRecord:
     """Add `entry` at the end of the chain, in the caller's transaction (so the audited change
     and its record commit together or not at all). Does not commit.
 
@@ -119,6 +134,7 @@ def append_audit(session: Session, entry: AuditEntry, *, at: datetime | None = N
     # Microseconds are all the database keeps; hash what will be read back.
     moment = (at or datetime.now(UTC)).astimezone(UTC)
     digest = record_hash(seq, moment, entry, prev_hash)
+    mac = seal(key if key is not None else load_audit_key(), record_seal_text(digest))
     session.add(
         AuditRow(
             seq=seq,
@@ -132,10 +148,15 @@ def append_audit(session: Session, entry: AuditEntry, *, at: datetime | None = N
             client=entry.client,
             prev_hash=prev_hash,
             hash=digest,
+            mac=mac,
         )
     )
     session.flush()
-    return AuditRecord(seq=seq, at=moment, entry=entry, prev_hash=prev_hash, hash=digest)
+    return AuditRecord(seq=seq, at=moment, entry=entry, prev_hash=prev_hash, hash=digest, mac=mac)
+
+
+def record_seal_text(digest: str) -> str:
+    return f"vaultwatch.audit.record:{digest}"
 
 
 def run_audited(
@@ -245,20 +266,74 @@ def _within_scope(scope: AuditScope) -> ColumnElement[bool]:
     )
 
 
-def verify_chain(session: Session) -> ChainReport:
-    """Recompute the whole chain in order; the first record out of place breaks it."""
+def verify_chain(
+    session: Session, *, key: bytes | None = None, anchors: Sequence[ChainAnchor] | None = None
+) -> ChainReport:
+    """Recompute the whole chain in order and check every seal with `key` (default: the
+    audit key) and the chain against `anchors` (default: the anchor log's, those whose seal
+    matches); the first record out of place breaks it."""
+    key = key if key is not None else load_audit_key()
+    notes: tuple[str, ...] = ()
+    if anchors is None:
+        found, problems = read_anchors(key=key)
+        anchors, notes = found, tuple(problems)
+    anchored = {a.seq: a for a in anchors}
     expected_prev = GENESIS
-    checked = 0
+    checked = sealed = 0
     for row in _all_rows(session):
         record = audit_from_row(row)
-        problem = _break(record, checked + 1, expected_prev)
+        problem = _break(record, checked + 1, expected_prev) or _seal_break(
+            record, key, sealed_before=sealed > 0, anchor=anchored.get(record.seq)
+        )
         if problem is not None:
             return ChainReport(
-                records=checked, head=expected_prev, broken_at=record.seq, problem=problem
+                records=checked,
+                head=expected_prev,
+                broken_at=record.seq,
+                problem=problem,
+                sealed=sealed,
+                anchors=len(anchors),
+                notes=notes,
             )
         expected_prev = record.hash
         checked += 1
-    return ChainReport(records=checked, head=expected_prev)
+        sealed += record.mac is not None
+    beyond = [a for a in anchors if a.seq > checked]
+    if beyond:
+        last = max(beyond, key=lambda a: a.seq)
+        return ChainReport(
+            records=checked,
+            head=expected_prev,
+            broken_at=checked + 1,
+            problem=f"the chain ends at record {checked}, but record {last.seq} was anchored "
+            f"outside the store at {last.at}: records were removed",
+            sealed=sealed,
+            anchors=len(anchors),
+            notes=notes,
+        )
+    return ChainReport(
+        records=checked, head=expected_prev, sealed=sealed, anchors=len(anchors), notes=notes
+    )
+
+
+def _seal_break(
+    record: AuditRecord, key: bytes, *, sealed_before: bool, anchor: ChainAnchor | None
+) -> str | None:
+    if anchor is not None and anchor.hash != record.hash:
+        return (
+            f"record {record.seq} differs from the head anchored outside the store at "
+            f"{anchor.at}: the chain was rewritten"
+        )
+    if record.mac is None:
+        if sealed_before:
+            return f"record {record.seq} has no seal though records before it have"
+        return None
+    if not seal_matches(key, record_seal_text(record.hash), record.mac):
+        return (
+            f"record {record.seq}'s seal does not match the audit key: it was rewritten in "
+            "the database (or sealed with another key)"
+        )
+    return None
 
 
 def _break(record: AuditRecord, expected_seq: int, expected_prev: str) -> str | None:
@@ -300,4 +375,5 @@ def audit_from_row(row: AuditRow) -> AuditRecord:
         ),
         prev_hash=row.prev_hash,
         hash=row.hash,
+        mac=row.mac,
     )

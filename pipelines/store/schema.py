@@ -367,6 +367,9 @@ class AuditRow(Base):
     client: Mapped[str] = mapped_column(String(200))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # HMAC-SHA256 of `hash` under the audit key kept outside the database
+    # (`pipelines.store.audit_key`); NULL on records written before sealing began.
+    mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     __table_args__ = (
         Index("ix_audit_records_object_type_object_id", "object_type", "object_id"),

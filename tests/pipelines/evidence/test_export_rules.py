@@ -26,7 +26,10 @@ def test_two_exports_differ_only_in_creation_time(sample_store, tmp_path):
     assert export(sample_store, first) == 0
     assert export(sample_store, second) == 0
     one, two = (json.loads((p / "manifest.json").read_bytes()) for p in (first, second))
-    del one["created_at"], two["created_at"]
+    # ... and in the audit chain's head, which the first export moved on by its record.
+    # (The store starts with no audit record: the first package anchors no head.)
+    assert one["audit_anchor"] is None and two["audit_anchor"]["seq"] == 1
+    del one["created_at"], two["created_at"], one["audit_anchor"], two["audit_anchor"]
     assert one == two
     for entry in one["files"]:
         assert (first / entry["path"]).read_bytes() == (second / entry["path"]).read_bytes()

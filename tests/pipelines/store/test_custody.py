@@ -247,7 +247,7 @@ def test_0003_downgrades_to_0002_and_upgrades_over_stored_data(store: sa.Engine)
     assert [count(store, name) for name in ("scans", "recordings", "findings")] == [1, 1, 1]
 
     upgrade(store)
-    assert current_revision(store) == "0008"
+    assert current_revision(store) == "0009"
     with Session(store) as session:
         assert load_findings(session) == [make_finding()]
         assert load_custody_events(session) == []

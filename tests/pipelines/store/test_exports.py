@@ -39,6 +39,6 @@ def test_exports_round_trip(db_url: str) -> None:
         downgrade(engine, "0003")
         assert "exports" not in sa.inspect(engine).get_table_names()
         upgrade(engine)
-        assert current_revision(engine) == "0008"
+        assert current_revision(engine) == "0009"
     finally:
         engine.dispose()
