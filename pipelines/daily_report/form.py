@@ -6,11 +6,13 @@ each check recorded on a form. A block counts as checked when
 - the automated scan analysed the vault's footage over the whole block (the union of the
   vault's fixed cameras' decoded recordings covers it, holes shorter than the site's
   `segment_gap_s` aside), or
-- a person played back or reviewed footage of one of the vault's cameras from inside the
-  block (see `views`: a `recording.view`, `clip.view` or `finding.review` audit record),
+- a person played back, in the review service, footage of the vault's cameras covering at
+  least `PLAYED_THROUGH` of the block's recorded footage (`views`: clip views; a recording
+  sent for download or a review decision is listed but plays nothing),
 
-and the row says which (`CheckStatus`). A block with no analysed footage at all is
-`NO_RECORDING` and never checked: there was nothing to play back, whatever else happened.
+and the row says which (`CheckStatus`) and how much was played (`played_s` of `recorded_s`).
+A block with no analysed footage at all is `NO_RECORDING` and never checked: there was
+nothing to play back, whatever else happened.
 
 `gather_form` reads the store; `build_form` and `check_status` are pure.
 """
@@ -25,7 +27,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from analyzer import ANALYZER_VERSION
-from analyzer.intervals import Span, merge_spans
+from analyzer.intervals import Span, clip_spans, merge_spans
 from pipelines.daily_report.coverage import Coverage, analysed_spans, coverage
 from pipelines.daily_report.periods import Block, blocks_of_day, period_days, period_window
 from pipelines.daily_report.scope import fixed_cameras, names_camera, vaults
@@ -33,6 +35,10 @@ from pipelines.daily_report.sources import StoreExtract, load_extract
 from pipelines.daily_report.views import Viewing, touches, viewings
 from pipelines.site import Room, Site
 from pipelines.store.finding_query import StoredFinding
+
+# Share of a block's recorded footage a person must have played for the block to count as
+# checked by them: all of it, but for the seconds lost to seeking and the clips' edges.
+PLAYED_THROUGH = 0.95
 
 
 class CheckStatus(StrEnum):
@@ -70,10 +76,16 @@ class FormRow:
     views: tuple[Viewing, ...]
     findings: tuple[StoredFinding, ...]
     status: CheckStatus
+    # Seconds of the block's recorded footage played back in front of an inspector.
+    played_s: float = 0.0
 
     @property
     def checked(self) -> bool:
         return self.status.checked
+
+    @property
+    def recorded_s(self) -> float:
+        return self.coverage.covered_s
 
     @property
     def uncovered_minutes(self) -> float:
@@ -100,13 +112,27 @@ class PlaybackForm:
         return tuple(row for row in self.rows if row.room.id == room_id)
 
 
-def check_status(block_coverage: Coverage, views: Sequence[Viewing]) -> CheckStatus:
-    """The verdict on a block from its footage's coverage and the inspections of it."""
+def check_status(block_coverage: Coverage, played: Sequence[Span]) -> CheckStatus:
+    """The verdict on a block from its footage's coverage and the footage played back of it.
+
+    An inspector checked the block only when what was played covers at least
+    `PLAYED_THROUGH` of its recorded footage: a 22-s clip does not check six hours (V12)."""
     if block_coverage.empty:
         return CheckStatus.NO_RECORDING
+    inspected = played_s(block_coverage, played) >= PLAYED_THROUGH * block_coverage.covered_s
     if block_coverage.complete:
-        return CheckStatus.SCAN_AND_INSPECTOR if views else CheckStatus.SCAN
-    return CheckStatus.INSPECTOR if views else CheckStatus.NOT_CHECKED
+        return CheckStatus.SCAN_AND_INSPECTOR if inspected else CheckStatus.SCAN
+    return CheckStatus.INSPECTOR if inspected else CheckStatus.NOT_CHECKED
+
+
+def played_s(block_coverage: Coverage, played: Sequence[Span]) -> float:
+    """Seconds of the block's recorded footage inside the `played` spans (overlaps once)."""
+    within = merge_spans(clip_spans(list(played), block_coverage.window))
+    return sum(
+        overlap.duration_s
+        for recorded in block_coverage.covered
+        for overlap in clip_spans(within, recorded)
+    )
 
 
 def gather_form(
@@ -159,6 +185,7 @@ def build_form(
             for block in blocks_of_day(day, zone):
                 block_coverage = coverage(together, block.span, join_s)
                 views = tuple(v for v in room_views if touches(v.seen, block.span))
+                played = [v.seen for v in views if v.played]
                 rows.append(
                     FormRow(
                         room=room,
@@ -172,7 +199,8 @@ def build_form(
                             for s in room_findings
                             if touches(Span(s.finding.start, s.finding.end), block.span)
                         ),
-                        status=check_status(block_coverage, views),
+                        status=check_status(block_coverage, played),
+                        played_s=played_s(block_coverage, played),
                     )
                 )
     return PlaybackForm(

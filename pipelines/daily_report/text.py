@@ -116,6 +116,9 @@ def row_text(row: FormRow, zone: tzinfo) -> RowText:
             f"{s.camera} {minutes(s.uncovered_s)}" for s in row.shortfalls
         )
     views = [view_line(v, zone) for v in row.views]
+    if row.views and not cov.empty:
+        # How much of the block's footage was played in front of someone (V12).
+        views.insert(0, f"回放 {minutes(row.played_s)} / 录像 {minutes(row.recorded_s)}")
     findings = [finding_line(s, zone) for s in row.findings]
     return RowText(
         day=day_text(row.block.day),

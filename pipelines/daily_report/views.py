@@ -5,8 +5,12 @@ The review service names the footage an audit record is about by its object: a r
 view (`recording.view`) names the recording ("recording", its sha256); a clip view
 (`clip.view`) and a review decision (`finding.review`) name the finding ("finding", its id).
 What was seen is the recording's decoded span, or the finding's span, never after the moment
-of the record (nobody plays back footage not yet recorded). A recording viewed is taken as
-seen whole: the trail does not say which part of it was played.
+of the record (nobody plays back footage not yet recorded).
+
+Only a clip view is footage played in the review service (its player shows the finding's
+span). A recording view is the file sent to someone, who may play any part of it elsewhere or
+none; a review decision is a judgement, not a playback. Both are listed on the form, and
+neither counts as footage played through (V12).
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from analyzer.recording import RecordingInfo
 from pipelines.store.audit import AuditRecord
 
 INSPECTION_ACTIONS = frozenset({"recording.view", "clip.view", "finding.review"})
+# The inspections whose footage was played in front of the inspector.
+PLAYBACK_ACTIONS = frozenset({"clip.view"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +42,11 @@ class Viewing:
     object_type: str
     object_id: str
     seq: int
+
+    @property
+    def played(self) -> bool:
+        """Whether `seen` was played back in front of the inspector (see the module's note)."""
+        return self.action in PLAYBACK_ACTIONS
 
 
 def viewings(

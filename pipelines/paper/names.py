@@ -65,7 +65,7 @@ EVENT_NAMES: dict[EventType, str] = {
 CAMERA_KIND_NAMES: dict[CameraKind, str] = {CameraKind.FIXED: "固定", CameraKind.HANDHELD: "手持"}
 
 ACTION_NAMES: dict[str, str] = {
-    "recording.view": "回放录像",
+    "recording.view": "调取录像文件",
     "clip.view": "查看片段",
     "finding.review": "复核发现",
 }

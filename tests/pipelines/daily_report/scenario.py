@@ -6,10 +6,12 @@ Block by block, vault-1 (cameras cam-1a, cam-1b):
 | day 1 | 00–06 | one recording from the evening before: checked by the scan |
 |       | 06–12 | 09:00–09:10 missing, only a thumbnail looked at: not checked |
 |       | 12–18 | cam-1a to 15:00, cam-1b from 14:59:59.5: together the whole block, by scan |
-|       | 18–24 | 20:00–20:30 missing; 张三 played back the 18–20 recording: by inspector |
-| day 2 | 00–06 | the file decodes only to 05:00: 60 minutes missing, not checked |
+|       | 18–24 | 20:00–20:30 missing; 张三 downloaded the 18–20 recording (a download plays
+|       |       | nothing, V12): not checked |
+| day 2 | 00–06 | the file decodes only to 05:00: 60 minutes missing; 王五 played a clip of
+|       |       | all five hours: by inspector |
 |       | 06–12 | no recording; 李四 reviewed the gap's finding: still "no recording" |
-|       | 12–18 | whole block, and 王五 watched a finding's clip: scan and inspector |
+|       | 12–18 | whole block, and 王五 watched a finding's 10-s clip: by scan only |
 |       | 18–24 | no recording |
 
 A frozen stretch crosses 06:00 of day 1 (in both of its blocks); a finding of an older
@@ -93,6 +95,9 @@ F_D2 = finding(
     "cam-1a", at(DAY2, "14:00"), at(DAY2, "14:00:10"), recording_sha256=R_D2_AFTERNOON.sha256
 )
 F_OLD = finding("cam-1a", at(DAY1, "19:00"), at(DAY1, "19:00:10"), detail="older analyzer")
+F_D2_NIGHT = finding(
+    "cam-1a", at(DAY2, "00:00"), at(DAY2, "05:00"), recording_sha256=R_D2_NIGHT.sha256
+)
 
 EVENTS = (
     CustodyEvent(
@@ -130,6 +135,7 @@ VIEWS = (
     ("赵六", "thumbnail.view", "finding", F_GAP.id, at(DAY1, "10:00")),
     ("李四", "finding.review", "finding", F_D2_GAP.id, at(DAY2, "13:00")),
     ("王五", "clip.view", "finding", F_D2.id, at(DAY2, "19:00")),
+    ("王五", "clip.view", "finding", F_D2_NIGHT.id, at(DAY2, "19:10")),
 )
 
 
@@ -152,7 +158,7 @@ def frame_picture(path: Path) -> Path:
 def populate(engine: sa.Engine, frames: Path) -> Stored:
     """Store the scenario; the frozen finding of day 1 gets a frame written into `frames`."""
     frame = frame_picture(frames / "cross.jpg")
-    current = (replace(F_CROSS, frame=str(frame)), F_GAP, F_ROOM, F_D2_GAP, F_D2)
+    current = (replace(F_CROSS, frame=str(frame)), F_GAP, F_ROOM, F_D2_GAP, F_D2, F_D2_NIGHT)
     with Session(engine) as session:
         save_scan_results(
             session,

@@ -8,9 +8,8 @@ import pytest
 from analyzer.findings import FindingKind
 from analyzer.intervals import Span
 from pipelines.daily_report.coverage import coverage
-from pipelines.daily_report.form import CheckStatus, build_form, check_status
+from pipelines.daily_report.form import CheckStatus, build_form, check_status, played_s
 from pipelines.daily_report.periods import period_window
-from pipelines.daily_report.views import Viewing
 from pipelines.site import Site
 from tests.pipelines.daily_report.helpers import (
     DAY1,
@@ -26,27 +25,42 @@ from tests.pipelines.daily_report.helpers import (
 )
 
 W = Span(0, 100)
-VIEW = Viewing("张三", "inspector", "recording.view", 200, ("c",), Span(0, 50), "recording", "x", 1)
 
 
 @pytest.mark.parametrize(
-    ("spans", "views", "status", "checked"),
+    ("spans", "played", "status", "checked"),
     [
         ([(0, 100)], [], CheckStatus.SCAN, True),
-        ([(0, 100)], [VIEW], CheckStatus.SCAN_AND_INSPECTOR, True),
-        ([(0, 60)], [VIEW], CheckStatus.INSPECTOR, True),
+        ([(0, 100)], [(0, 100)], CheckStatus.SCAN_AND_INSPECTOR, True),
+        ([(0, 60)], [(0, 60)], CheckStatus.INSPECTOR, True),
+        # Played over the gap too: only the recorded footage counts, and all of it was played.
+        ([(0, 60)], [(0, 80)], CheckStatus.INSPECTOR, True),
+        # 95 % of the recorded footage is enough (seeking and clip edges lose seconds).
+        ([(0, 60)], [(0, 30), (31.5, 59)], CheckStatus.INSPECTOR, True),
+        # A 22-s clip does not check a block of 60 s of footage (V12).
+        ([(0, 60)], [(10, 32)], CheckStatus.NOT_CHECKED, False),
+        # Two viewings of the same half count once.
+        ([(0, 60)], [(0, 30), (0, 30)], CheckStatus.NOT_CHECKED, False),
         ([(0, 60)], [], CheckStatus.NOT_CHECKED, False),
         ([], [], CheckStatus.NO_RECORDING, False),
-        # Nothing to play back: a person reviewing a gap's finding does not check the block.
-        ([], [VIEW], CheckStatus.NO_RECORDING, False),
+        # Nothing to play back: playing a gap's clip does not check the block.
+        ([], [(0, 50)], CheckStatus.NO_RECORDING, False),
     ],
 )
 def test_check_status(
-    spans: list[tuple[float, float]], views: list[Viewing], status: CheckStatus, checked: bool
+    spans: list[tuple[float, float]],
+    played: list[tuple[float, float]],
+    status: CheckStatus,
+    checked: bool,
 ) -> None:
-    result = check_status(coverage([Span(*s) for s in spans], W), views)
+    result = check_status(coverage([Span(*s) for s in spans], W), [Span(*p) for p in played])
     assert result is status
     assert result.checked is checked
+
+
+def test_played_seconds_count_recorded_footage_once() -> None:
+    block = coverage([Span(0, 40), Span(60, 100)], W)
+    assert played_s(block, [Span(30, 70), Span(35, 45)]) == pytest.approx(20.0)
 
 
 def test_every_vault_and_block_has_a_row_even_without_footage() -> None:
@@ -79,20 +93,24 @@ def test_rows_of_one_day() -> None:
             findings=(stored(crossing), stored(gap), stored(old, version="0.0.1")),
             audit_records=(
                 audit(1, "李四", "finding.review", "finding", gap.id, at(DAY1, "13:00")),
+                audit(2, "张三", "clip.view", "finding", crossing.id, at(DAY1, "13:05")),
             ),
         ),
     )
     rows = form.rows_of("vault-2")
     assert [r.status for r in rows] == [
         CheckStatus.SCAN,
-        CheckStatus.INSPECTOR,
+        # A review decision and a 2-min clip do not check 5 h of footage (V12).
+        CheckStatus.NOT_CHECKED,
         CheckStatus.NO_RECORDING,  # the duty room's camera is not the vault's
         CheckStatus.NO_RECORDING,
     ]
     assert [s.finding for s in rows[0].findings] == [crossing]
     assert [s.finding for s in rows[1].findings] == [crossing, gap]
     assert rows[1].uncovered_minutes == 60
-    assert [v.actor for v in rows[1].views] == ["李四"]
+    assert [v.actor for v in rows[1].views] == ["李四", "张三"]
+    # The clip's minute inside the block, of the block's five recorded hours.
+    assert (rows[1].played_s, rows[1].recorded_s) == (60.0, 5 * 3600.0)
     assert all(r.status is CheckStatus.NO_RECORDING for r in form.rows_of("vault-1"))
 
 
@@ -100,3 +118,30 @@ def test_a_site_without_vaults_has_an_empty_form() -> None:
     days = (DAY1,)
     form = build_form(Site(), ZONE, days, extract(period_window(days, ZONE)))
     assert form.rows == ()
+
+
+def test_a_block_played_through_is_checked_by_the_inspector() -> None:
+    holed = recording("holed", "cam-2", at(DAY1, "06:00"), at(DAY1, "11:00"))
+    long_visit = finding(
+        "cam-2", at(DAY1, "06:00"), at(DAY1, "10:50"), kind=FindingKind.UNLOGGED_ACCESS
+    )
+    days = (DAY1,)
+    form = build_form(
+        SITE,
+        ZONE,
+        days,
+        extract(
+            period_window(days, ZONE),
+            recordings=(holed,),
+            findings=(stored(long_visit),),
+            audit_records=(
+                audit(1, "张三", "clip.view", "finding", long_visit.id, at(DAY1, "13:00")),
+                # A download of the file is listed but plays nothing.
+                audit(2, "李四", "recording.view", "recording", holed.sha256, at(DAY1, "13:10")),
+            ),
+        ),
+    )
+    block = form.rows_of("vault-2")[1]
+    assert block.status is CheckStatus.INSPECTOR
+    assert block.played_s / block.recorded_s == pytest.approx(290 / 300)
+    assert [v.actor for v in block.views] == ["张三", "李四"]

@@ -42,10 +42,10 @@ def test_form_from_the_store(store: tuple[sa.Engine, scenario.Stored]) -> None:
         CheckStatus.SCAN,
         CheckStatus.NOT_CHECKED,
         CheckStatus.SCAN,
-        CheckStatus.INSPECTOR,
-        CheckStatus.NOT_CHECKED,
+        CheckStatus.NOT_CHECKED,  # a download plays nothing (V12)
+        CheckStatus.INSPECTOR,  # the five recorded hours played as a clip
         CheckStatus.NO_RECORDING,
-        CheckStatus.SCAN_AND_INSPECTOR,
+        CheckStatus.SCAN,  # a 10-s clip does not check six hours
         CheckStatus.NO_RECORDING,
     ]
     assert [round(r.uncovered_minutes, 6) for r in rows] == [0, 10, 0, 30, 60, 360, 0, 360]
@@ -55,6 +55,9 @@ def test_form_from_the_store(store: tuple[sa.Engine, scenario.Stored]) -> None:
     # The thumbnail looked at in block 06–12 is not a playback check.
     assert rows[1].views == ()
     assert [(v.actor, v.action) for v in rows[3].views] == [("张三", "recording.view")]
+    assert [(v.actor, v.action) for v in rows[4].views] == [("王五", "clip.view")]
+    assert [(r.played_s, r.recorded_s) for r in rows[3:5]] == [(0, 5.5 * 3600), (5 * 3600,) * 2]
+    assert rows[6].played_s == 10
     assert [(v.actor, v.action) for v in rows[5].views] == [("李四", "finding.review")]
     assert [(v.actor, v.action) for v in rows[6].views] == [("王五", "clip.view")]
     # Two cameras sharing block 12–18: together complete, each missing part.
@@ -72,6 +75,7 @@ def test_form_from_the_store(store: tuple[sa.Engine, scenario.Stored]) -> None:
     assert ids(2) == [room]
     assert ids(3) == []  # the older analyzer's finding is not listed
     assert ids(5) == [scenario.F_D2_GAP.id]
+    assert ids(4) == [scenario.F_D2_NIGHT.id]
     assert ids(6) == [scenario.F_D2.id]
     assert rows[6].findings[0].review_state is ReviewState.CONFIRMED
 

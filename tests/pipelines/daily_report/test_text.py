@@ -6,8 +6,9 @@ from analyzer.intervals import Span
 from pipelines.daily_report.coverage import coverage
 from pipelines.daily_report.form import CameraShortfall, CheckStatus, FormRow
 from pipelines.daily_report.periods import blocks_of_day
-from pipelines.daily_report.text import row_text, span_text, zone_note
+from pipelines.daily_report.text import row_text, span_text
 from pipelines.daily_report.views import Viewing
+from pipelines.paper.names import zone_note
 from pipelines.store.schema import ReviewState
 from tests.pipelines.daily_report.helpers import DAY1, DAY2, SITE, ZONE, at, finding, stored
 
@@ -34,11 +35,11 @@ def test_row_text_of_a_block_with_a_gap_a_view_and_findings() -> None:
     view = Viewing(
         "张三",
         "inspector",
-        "recording.view",
+        "clip.view",
         at(DAY2, "01:00"),
         ("cam-1a",),
         Span(block.span.start, block.span.end),
-        "recording",
+        "finding",
         "x",
         7,
     )
@@ -52,6 +53,7 @@ def test_row_text_of_a_block_with_a_gap_a_view_and_findings() -> None:
         views=(view,),
         findings=(stored(frozen, ReviewState.CONFIRMED),),
         status=CheckStatus.INSPECTOR,
+        played_s=cov.covered_s,
     )
     text = row_text(row, ZONE)
     assert (text.day, text.block) == ("2026-11-24", "06:00–12:00")
@@ -61,6 +63,9 @@ def test_row_text_of_a_block_with_a_gap_a_view_and_findings() -> None:
         "09:00:00–09:10:00",
         "单机缺失：cam-1b 360.0 分钟",
     ]
-    assert text.inspector == "张三（inspector）回放录像 2026-11-25 01:00:00"
+    assert text.inspector.splitlines() == [
+        "回放 350.0 分钟 / 录像 350.0 分钟",
+        "张三（inspector）查看片段 2026-11-25 01:00:00",
+    ]
     assert text.findings == "07:00:00 V2 画面冻结 frozen_video · 高 · 已确认 · cam-1a"
     assert text.status == "已检查（人工回放）"
