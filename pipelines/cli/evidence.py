@@ -177,6 +177,14 @@ def run_verify(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     for problem in report.problems:
         sys.stdout.write(problem.line() + "\n")
+    if args.expect_fingerprint is None:
+        # Anyone can sign a package with a key of their own: only the fingerprint the sender
+        # gave through another channel says whose it is.
+        sys.stderr.write(
+            "vaultwatch: WARNING: no --expect-fingerprint given: the signature only shows the "
+            f"package is unchanged since key {report.fingerprint or 'unknown'} signed it; "
+            "compare that fingerprint with the one the sender gave you by another channel\n"
+        )
     signer = report.fingerprint or "unknown"
     if report.cosigner_fingerprint is not None:
         signer += f", co-signer {report.cosigner_fingerprint}"

@@ -92,7 +92,15 @@ def parse_manifest(data: bytes) -> Manifest:
         )
     except ManifestError:
         raise
-    except (UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as exc:
+    # RecursionError: JSON nested deeper than the parser goes.
+    except (
+        UnicodeDecodeError,
+        ValueError,
+        TypeError,
+        KeyError,
+        AttributeError,
+        RecursionError,
+    ) as exc:
         raise ManifestError(f"manifest.json is not a valid manifest: {exc}") from exc
     for entry in manifest.files:
         if not _safe_path(entry.path):
