@@ -5,7 +5,7 @@ gaps between each camera's files and the custody rules, by the step `vaultwatch 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -23,12 +23,12 @@ from pipelines.store.scans import add_scan_results
 @dataclass(frozen=True)
 class Finalized:
     """What the step stored: analyses taken in, findings new and already known, and the
-    days (site calendar, ISO dates) their recordings touch, for the reports."""
+    days (site calendar) their recordings touch, for the reports."""
 
     analyses: int
     findings_new: int
     findings_known: int
-    days: tuple[str, ...]
+    days: tuple[date, ...]
 
 
 def finalize(
@@ -64,7 +64,7 @@ def finalize(
         session.commit()
     days = sorted(
         {
-            datetime.fromtimestamp(moment, zone).date().isoformat()
+            datetime.fromtimestamp(moment, zone).date()
             for r in recordings
             for moment in (r.start, r.end)
         }

@@ -182,7 +182,7 @@ def _failed(session: Session, run_id: int, exc: BaseException) -> None:
     session.commit()
 
 
-def _write_reports(config: RunConfig, days: Sequence[str], out_dir: Path) -> list[Path]:
+def _write_reports(config: RunConfig, days: Sequence[date], out_dir: Path) -> list[Path]:
     """Each touched day's report and form; without the Chinese font, the HTML pages only."""
     context = worker_context(config)
     written: list[Path] = []
@@ -192,7 +192,7 @@ def _write_reports(config: RunConfig, days: Sequence[str], out_dir: Path) -> lis
                 context.engine,
                 context.site,
                 context.options.zone,
-                date.fromisoformat(day),
+                day,
                 out_dir,
                 site_name=Path(config.site_path).stem,
             )
