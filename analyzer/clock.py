@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from analyzer.continuity import finding_in
 from analyzer.findings import Finding, FindingKind, Severity
-from analyzer.intervals import Interval, mask_intervals
+from analyzer.intervals import Interval, StreamSpan, mask_intervals
 from analyzer.recording import RecordingInfo
 from analyzer.thresholds import ClockThresholds
 from analyzer.wallclock import iso
@@ -66,7 +66,7 @@ class ClockTimeline:
         order = np.argsort(time, kind="stable")
         return ClockTimeline(time[order], np.concatenate((self.shown, extra.shown[keep]))[order])
 
-    def outside(self, spans: list[tuple[float, float]]) -> ClockTimeline:
+    def outside(self, spans: list[StreamSpan]) -> ClockTimeline:
         """The readings outside `spans` (seconds from start, inclusive): a frozen or black
         picture's clock says nothing about the recording."""
         keep = np.ones(len(self), bool)
@@ -96,7 +96,7 @@ class ClockAnalysis:
     offset_s: float | None
     steps: list[ClockStep] = field(default_factory=list)
     unreadable: list[Interval] = field(default_factory=list)
-    unsettled: list[tuple[float, float]] = field(default_factory=list)
+    unsettled: list[StreamSpan] = field(default_factory=list)
 
 
 def analyse_clock(
@@ -119,7 +119,7 @@ def analyse_clock(
     last_on_level = -1
     pending: list[int] = []
     steps = []
-    unsettled: list[tuple[float, float]] = []
+    unsettled: list[StreamSpan] = []
 
     def note_if_sparse(end_s: float) -> None:
         """The pending readings were not confirmed by `end_s`: note their stretch when they
@@ -127,7 +127,7 @@ def analyse_clock(
         readings."""
         moments = np.concatenate(([times[last_on_level]], times[pending], [end_s]))
         if np.diff(moments).max() > DENSE_S:
-            unsettled.append((float(moments[0]), float(end_s)))
+            unsettled.append(StreamSpan(float(moments[0]), float(end_s)))
 
     for i, offset in enumerate(offsets):
         if not level:

@@ -17,7 +17,7 @@ from statistics import NormalDist
 import numpy as np
 import numpy.typing as npt
 
-from analyzer.intervals import true_runs
+from analyzer.intervals import StreamSpan, true_runs
 from analyzer.signals import PacketTimeline
 
 
@@ -152,9 +152,7 @@ def margin_gops(starts: npt.NDArray[np.float64], margin_s: float) -> int:
     return max(1, math.ceil(margin_s / gop_s - 1e-9)) if gop_s > 0 else 0
 
 
-def recheck_windows(
-    plan: GopPlan, suspects: list[tuple[float, float]], end_s: float
-) -> list[tuple[float, float]]:
+def recheck_windows(plan: GopPlan, suspects: list[StreamSpan], end_s: float) -> list[StreamSpan]:
     """Windows [start, end) to decode in full because the keyframe-only analysis of a static
     stretch looked suspicious (e.g. no change between keyframes: frozen, or a live camera
     whose noise the encoder smoothed away). Only keyframes are seconds apart there, too
@@ -175,7 +173,7 @@ def recheck_windows(
         last = int(np.searchsorted(plan.start, end, side="right")) - 1
         picked[max(first, 0) : min(last, last_gop) + 1] = True
     return [
-        (float(bounds[first]), float(bounds[last + 1]))
+        StreamSpan(float(bounds[first]), float(bounds[last + 1]))
         for first, last in true_runs(picked)
         if not plan.full[first : last + 1].all()
     ]
@@ -185,7 +183,7 @@ def coarse_changes(
     time: npt.NDArray[np.float64],
     counts: npt.NDArray[np.int64],
     step_s: float,
-) -> list[tuple[float, float]]:
+) -> list[StreamSpan]:
     """Stretches (start, end) between two consecutive count samples that lie further apart
     than the counting step and whose counts differ.
 
@@ -204,4 +202,4 @@ def coarse_changes(
     differ = (per_sample[1:] != per_sample[:-1]).any(axis=1)
     # Half a step of slack: sample times sit on frame times, not exactly on the grid.
     sparse = np.diff(time) > 1.5 * step_s
-    return [(float(time[i]), float(time[i + 1])) for i in np.flatnonzero(differ & sparse)]
+    return [StreamSpan(float(time[i]), float(time[i + 1])) for i in np.flatnonzero(differ & sparse)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -50,6 +51,20 @@ def mask_intervals(
         if interval.duration_s >= min_duration_s - 1e-9:
             found.append(interval)
     return found
+
+
+class StreamSpan(NamedTuple):
+    """A stretch of one recording in seconds from its stream's first timestamp (presentation
+    time): windows to decode, stretches to measure again. `Span` is the same on the wall
+    clock (POSIX seconds); a value moves from one to the other only by adding the
+    recording's start."""
+
+    start: float
+    end: float
+
+    @property
+    def duration_s(self) -> float:
+        return self.end - self.start
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -36,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from analyzer.findings import FindingKind
-from analyzer.intervals import Interval, mask_intervals, true_runs
+from analyzer.intervals import Interval, StreamSpan, mask_intervals, true_runs
 from analyzer.signals import FloatArray, FrameSignals
 from analyzer.thresholds import ContinuityThresholds
 
@@ -407,7 +407,7 @@ SPARSE_S = 1.5 * VIEW_EVERY_S
 
 def sparse_problems(
     signals: FrameSignals, decoded_to_s: float, thresholds: ContinuityThresholds
-) -> list[tuple[float, float]]:
+) -> list[StreamSpan]:
     """(start, end) seconds around pictures that look obstructed, blurred or moved but were
     measured seconds apart: to be measured again in every frame.
 
@@ -433,7 +433,7 @@ def sparse_problems(
         # bounds[i + 1] is row i; bounds[first] the row before the run, bounds[last + 2] after
         around = bounds[first : last + 3]
         if np.diff(around).max() > SPARSE_S and around[-1] - around[0] >= shortest:
-            stretches.append((float(around[0]), float(around[-1])))
+            stretches.append(StreamSpan(float(around[0]), float(around[-1])))
     return stretches
 
 

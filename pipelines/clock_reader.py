@@ -27,6 +27,7 @@ from analyzer.clock_face import (
 )
 from analyzer.clock_value import LayoutError, wall_time
 from analyzer.findings import Finding
+from analyzer.intervals import StreamSpan
 from analyzer.recording import RecordingInfo, StartSource
 from analyzer.sampling import SampleGrid
 from analyzer.thresholds import ClockThresholds
@@ -63,18 +64,19 @@ def learn_face(path: Path, duration_s: float, settings: ClockSettings) -> ClockF
     (every digit of the seconds at least once) when the window holds one cut."""
     reasons: list[str] = []
     crop = _Crop.of(path, settings)
-    for index, (at, end) in enumerate(learning_windows(duration_s)):
+    for index, window in enumerate(learning_windows(duration_s)):
+        at, end = window
         middle = at + LEARN_SPAN_S / 2
         try:
-            return crop.to_picture(_learn_in_window(path, crop, (at, end)))
+            return crop.to_picture(_learn_in_window(path, crop, window))
         except NothingTicks as exc:
             reasons.append(f"at {at:.0f} s: {exc}")
             # the window's first half was searched for a tick already
-            halves = [(middle, end)]
+            halves = [StreamSpan(middle, end)]
             nothing = True
         except (ClockNotFound, LayoutError) as exc:
             reasons.append(f"at {at:.0f} s: {exc}")
-            halves = [(at, middle), (middle, end)]
+            halves = [StreamSpan(at, middle), StreamSpan(middle, end)]
             nothing = False
         for half in halves:
             if half[0] + MIN_TICKS > duration_s:
@@ -91,21 +93,22 @@ def learn_face(path: Path, duration_s: float, settings: ClockSettings) -> ClockF
     raise ClockNotFound("; ".join(dict.fromkeys(reasons)) or "the recording is too short")
 
 
-def learning_windows(duration_s: float) -> list[tuple[float, float]]:
-    """(start, end) seconds of the windows a clock is learned from, in the order tried: one
-    at each of LEARN_AT_S that fits (the first takes a short recording whole), and in a
-    recording too short for a second one, also its last LEARN_SPAN_S (a cut in a one-minute
-    clip must not leave it unread)."""
+def learning_windows(duration_s: float) -> list[StreamSpan]:
+    """The windows a clock is learned from, in the order tried: one at each of LEARN_AT_S that
+    fits (the first takes a short recording whole), and in a recording too short for a second
+    one, also its last LEARN_SPAN_S (a cut in a one-minute clip must not leave it unread)."""
     windows = [
-        (at, at + LEARN_SPAN_S) for at in LEARN_AT_S if at == 0 or at + LEARN_SPAN_S <= duration_s
+        StreamSpan(at, at + LEARN_SPAN_S)
+        for at in LEARN_AT_S
+        if at == 0 or at + LEARN_SPAN_S <= duration_s
     ]
     last = duration_s - LEARN_SPAN_S
-    if last >= windows[-1][0] + LEARN_SPAN_S / 2:
-        windows.append((last, duration_s))
+    if last >= windows[-1].start + LEARN_SPAN_S / 2:
+        windows.append(StreamSpan(last, duration_s))
     return windows
 
 
-def _learn_in_window(path: Path, crop: _Crop, window: tuple[float, float]) -> ClockFace:
+def _learn_in_window(path: Path, crop: _Crop, window: StreamSpan) -> ClockFace:
     """The face of the clock in `window` (seconds), inside the crop's coordinates.
 
     The ticking digit is found in the window's first TICK_SPAN_S, keeping no frames; the
@@ -114,7 +117,7 @@ def _learn_in_window(path: Path, crop: _Crop, window: tuple[float, float]) -> Cl
     LayoutError (the first candidate's reason)."""
     at, end = window
     counter = TickCounter(at, min(TICK_SPAN_S, end - at))
-    ticks = (at, min(end, at + TICK_SPAN_S))
+    ticks = StreamSpan(at, min(end, at + TICK_SPAN_S))
     for frame in media.iter_frames(path, every_s=LEARN_EVERY_S, window=ticks):
         counter.add(frame.time, crop.rows(frame))
     patches = counter.patches()
@@ -231,9 +234,7 @@ class ClockReader:
     def finish(self) -> ClockTimeline:
         return ClockTimeline(np.array(self._times), np.array(self._shown))
 
-    def read_window(
-        self, path: Path, window: tuple[float, float], every_s: float = 0.0
-    ) -> ClockTimeline:
+    def read_window(self, path: Path, window: StreamSpan, every_s: float = 0.0) -> ClockTimeline:
         """The clock of every decoded frame in `window` (seconds from the start), or of one
         per `every_s`, read apart from the readings taken so far."""
         began = time.perf_counter()
@@ -321,7 +322,7 @@ FIT_READ = 0.75
 def fits(face: ClockFace, path: Path) -> bool:
     """Whether `face` reads the clock of `path`'s first seconds (a few frames decoded)."""
     times, lines = [], []
-    for frame in media.iter_frames(path, every_s=FIT_EVERY_S, window=(0.0, FIT_SPAN_S)):
+    for frame in media.iter_frames(path, every_s=FIT_EVERY_S, window=StreamSpan(0.0, FIT_SPAN_S)):
         times.append(frame.time)
         lines.append(frame.luma_rows(face.top, face.bottom))
     kept = timekeeping(face, times, lines)
@@ -346,7 +347,7 @@ def check_clock(
     reader: ClockReader,
     path: Path,
     recording: RecordingInfo,
-    not_coverage: list[tuple[float, float]],
+    not_coverage: list[StreamSpan],
     thresholds: ClockThresholds,
 ) -> ClockCheck:
     """Jumps, drift and unreadable stretches of the clock `reader` read in `path`.
@@ -362,13 +363,13 @@ def check_clock(
     timeline = reader.finish().outside(not_coverage)
     analysis = analyse_clock(timeline, recording.start, decoded_to_s, thresholds)
     for first, last in analysis.unsettled:
-        denser = reader.read_window(path, (first, last + 1e-3), READ_EVERY_S)
+        denser = reader.read_window(path, StreamSpan(first, last + 1e-3), READ_EVERY_S)
         timeline = timeline.with_rows(denser.outside(not_coverage))
     if analysis.unsettled:
         analysis = analyse_clock(timeline, recording.start, decoded_to_s, thresholds)
     loose = [s for s in analysis.steps if s.after_s - s.before_s > PLACE_JUMP_WITHIN_S]
     for step in loose:
-        around = reader.read_window(path, (step.before_s, step.after_s + 1e-3))
+        around = reader.read_window(path, StreamSpan(step.before_s, step.after_s + 1e-3))
         timeline = timeline.with_rows(around.outside(not_coverage))
     if loose:
         analysis = analyse_clock(timeline, recording.start, decoded_to_s, thresholds)

@@ -25,6 +25,7 @@ from analyzer.counting import (
 )
 from analyzer.detections import Detections, ObjectClass
 from analyzer.gating import coarse_changes
+from analyzer.intervals import StreamSpan
 from analyzer.picture import block_change
 from analyzer.sampling import SampleGrid
 from models.detector import BgrFrame, Detector
@@ -249,7 +250,7 @@ class ObjectCounter:
         self._bundles.append(self._bundles[-1])
         self._confidence.append(self._confidence[-1])
 
-    def coarse_changes(self) -> list[tuple[float, float]]:
+    def coarse_changes(self) -> list[StreamSpan]:
         """Stretches (start, end) between two samples further apart than the counting step
         (keyframe-only GOPs) whose counts differ: where the count changed, known only to a
         GOP. Waits for the detector's pending runs."""

@@ -26,6 +26,7 @@ import numpy.typing as npt
 from av.video.reformatter import VideoReformatter
 
 from analyzer.gating import GopPlan
+from analyzer.intervals import StreamSpan
 from analyzer.sampling import SampleGrid
 from analyzer.signals import PacketTimeline
 
@@ -383,7 +384,7 @@ def iter_frames(
     stats: DecodeStats | None = None,
     progress: Callable[[float], None] | None = None,
     plan: GopPlan | None = None,
-    window: tuple[float, float] | None = None,
+    window: StreamSpan | None = None,
 ) -> Iterator[DecodedFrame]:
     """Decode `path` and yield one picture per `every_s` seconds of presentation time.
 
@@ -500,7 +501,7 @@ def frame_at(path: Path, time_s: float, width: int | None = None) -> npt.NDArray
         return None if best is None else _convert(best, PixelFormat.BGR, width)
 
 
-def remux_clip(source: Path, target: Path, start_s: float, end_s: float) -> tuple[float, float]:
+def remux_clip(source: Path, target: Path, start_s: float, end_s: float) -> StreamSpan:
     """Copy the video packets of `source` from the keyframe at or before `start_s` to the
     first packet after `end_s` into the new file `target`, without decoding or re-encoding
     (the pictures are the original's bits). Times are seconds from the stream's start; audio
@@ -547,7 +548,7 @@ def remux_clip(source: Path, target: Path, start_s: float, end_s: float) -> tupl
                 last = max(last, moment)
     if first is None:
         raise UnreadableMedia(f"{source}: no keyframe at or after {start_s:.3f} s")
-    return first, last
+    return StreamSpan(first, last)
 
 
 @dataclass(frozen=True, slots=True)
@@ -581,7 +582,7 @@ def encode_clip(
     draw: Callable[[float, npt.NDArray[np.uint8]], npt.NDArray[np.uint8]],
     *,
     encoding: ClipEncoding = DEFAULT_ENCODING,
-) -> tuple[float, float]:
+) -> StreamSpan:
     """Decode the pictures of `source` shown in [`start_s`, `end_s`] (seconds from the
     stream's start), pass each with its time to `draw`, and encode what it returns into the
     new MP4 file `target` (see `ClipEncoding`; index first, at the source's frame rate, the
@@ -630,7 +631,7 @@ def encode_clip(
         raise UnreadableMedia(
             f"{source}: no picture decodes between {start_s:.3f} s and {end_s:.3f} s"
         )
-    return first, last
+    return StreamSpan(first, last)
 
 
 def _frames_in_span(

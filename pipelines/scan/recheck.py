@@ -7,6 +7,7 @@ from pathlib import Path
 
 from analyzer import continuity
 from analyzer.gating import GopPlan, recheck_windows
+from analyzer.intervals import StreamSpan
 from analyzer.signals import FrameSignals
 from analyzer.thresholds import ContinuityThresholds
 from analyzer.view import ViewReference, sparse_problems
@@ -60,7 +61,7 @@ def recheck_still_stretches(
     suspects = _frozen_suspects(signals, decoded_to_s, thresholds)
     windows = recheck_windows(plan, suspects, decoded_to_s)
 
-    def measure(window: tuple[float, float]) -> FrameSignals:
+    def measure(window: StreamSpan) -> FrameSignals:
         meter = SignalMeter(every_s, fixed_view(reference, thresholds))
         for frame in media.iter_frames(path, every_s=every_s, window=window):
             meter.take(frame)
@@ -76,8 +77,8 @@ def recheck_still_stretches(
 
 def _frozen_suspects(
     signals: FrameSignals, decoded_to_s: float, thresholds: ContinuityThresholds
-) -> list[tuple[float, float]]:
+) -> list[StreamSpan]:
     return [
-        (interval.start, interval.end)
+        StreamSpan(interval.start, interval.end)
         for interval in continuity.frozen_intervals(signals, decoded_to_s, thresholds)
     ] + sparse_problems(signals, decoded_to_s, thresholds)  # a covered lens between keyframes

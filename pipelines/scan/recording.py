@@ -16,6 +16,7 @@ from analyzer.clock_face import ClockNotFound
 from analyzer.counting import CountTimeline
 from analyzer.findings import NOT_COVERAGE, Finding
 from analyzer.gating import plan_gops
+from analyzer.intervals import StreamSpan
 from analyzer.recording import RecordingInfo
 from analyzer.signals import FrameSignals, PacketTimeline
 from pipelines import media
@@ -143,7 +144,7 @@ def analyse_recording(
     clock_read_s = 0.0
     if isinstance(clock, ClockReader):
         not_coverage = [
-            (f.start - start, f.end - start) for f in findings if f.kind in NOT_COVERAGE
+            StreamSpan(f.start - start, f.end - start) for f in findings if f.kind in NOT_COVERAGE
         ]
         checked = check_clock(clock, path, recording, not_coverage, options.site.thresholds.clock)
         if checked.corrected:
@@ -200,6 +201,6 @@ def count_coarse_changes(path: Path, counter: ObjectCounter, every_s: float) -> 
     the ones the every-frame path counts (its sampling is regular from the first frame)."""
     stretches = counter.coarse_changes()
     for start, end in stretches:
-        frames = media.iter_frames(path, every_s=every_s, window=(start, end))
+        frames = media.iter_frames(path, every_s=every_s, window=StreamSpan(start, end))
         counter.count_between(start, end, frames)
     return sum(end - start for start, end in stretches)
