@@ -30,6 +30,7 @@ from api.routes import (
     sites,
     users,
 )
+from api.security_headers import SecurityHeaders
 from api.settings import ServiceSettings
 from api.state import ServiceState
 from api.throttle import (
@@ -43,6 +44,7 @@ from api.throttle import (
 from api.ui import pages
 from pipelines import scan
 from pipelines.detectors import DetectorCatalog, site_counting
+from pipelines.private_files import private_dir
 from pipelines.site import Site, load_site
 from pipelines.store import open_store
 from pipelines.store.urls import vaultwatch_home
@@ -84,9 +86,16 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         "inspectors. Every view of footage, download and review decision is recorded in a "
         "hash-chained audit trail.",
         lifespan=lifespan,
+        # Swagger UI and ReDoc load their scripts from a CDN, which the inspectors' networks
+        # cannot reach and no page of this service may run; the schema stays at
+        # /openapi.json.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.service = state
     app.add_middleware(QueryLimits)
+    # Added last, so it wraps the others: their refusals carry the headers too.
+    app.add_middleware(SecurityHeaders)
     install_error_handlers(app, page_error=pages.error_page)
     # Starlette types handlers as taking any Exception; this one takes its own kind only.
     app.add_exception_handler(pages.SignInNeeded, pages.sign_in_redirect)  # type: ignore[arg-type]
@@ -99,6 +108,9 @@ def create_app(settings: ServiceSettings) -> FastAPI:
 
 def _service_state(settings: ServiceSettings) -> ServiceState:
     site = load_site(settings.site) if settings.site is not None else Site()
+    # Cut clips and keys are as secret as the footage: no other account may list them.
+    private_dir(settings.cache_dir, tighten=True)
+    private_dir(vaultwatch_home() / "keys", tighten=True)
     zone = time_zone(settings.tz if settings.tz is not None else site.timezone)
     engine = open_store(settings.db)
     detectors = DetectorCatalog()

@@ -38,4 +38,6 @@ def check_password(
             entry(None, client, Action.LOGIN_FAILED, "user", name, {"via": via}, actor=name),
         )
         state.throttle.failed(user=name, address=client, now=now)
+    else:
+        session.commit()  # a password hash made anew at today's cost (`authenticate`)
     return user

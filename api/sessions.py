@@ -13,10 +13,11 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+
+from pipelines.private_files import create_private_file
 
 COOKIE_NAME = "vaultwatch_session"
 _KEY_BYTES = 32
@@ -36,15 +37,10 @@ def load_or_create_key(path: Path) -> bytes:
     try:
         key = path.read_bytes()
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
         key = secrets.token_bytes(_KEY_BYTES)
-        # O_EXCL: two services starting at once must not each write their own key.
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
+        # Exclusive: two services starting at once must not each write their own key.
+        if not create_private_file(path, key):
             return path.read_bytes()
-        with os.fdopen(descriptor, "wb") as out:
-            out.write(key)
     if len(key) < _KEY_BYTES:
         raise ValueError(f"{path}: session key shorter than {_KEY_BYTES} bytes")
     return key

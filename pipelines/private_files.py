@@ -1,5 +1,6 @@
 """Folders and files only their owner may read (the store, keys, cached clips), made so
-whatever the process umask: a umask of 022 would leave a plain `mkdir` world-readable."""
+whatever the process umask: `mkdir(parents=True)` gives the parents it creates 0777 less the
+umask, which a umask of 022 leaves world-readable."""
 
 from __future__ import annotations
 
@@ -10,19 +11,32 @@ PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
 
 
-def private_dir(path: Path) -> Path:
-    """`path` (and missing parents) as a folder; the folder itself made or set 0700 when
-    this user owns it. Returns `path`."""
-    path.mkdir(parents=True, exist_ok=True)
-    if path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o077:
+def private_dir(path: Path, *, tighten: bool = False) -> Path:
+    """`path` as a folder, every folder this call creates (parents too) mode 0700. With
+    `tighten`, an existing `path` this user owns is set to 0700 as well (a folder that is
+    the product's own, such as its keys folder, made by an older release). Returns `path`."""
+    missing = []
+    for folder in (path, *path.parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=PRIVATE_DIR)
+        except FileExistsError:  # made meanwhile by another process
+            continue
+        folder.chmod(PRIVATE_DIR)  # the mode given to mkdir is masked by the umask
+    if not path.is_dir():
+        raise NotADirectoryError(f"{path} is not a folder")
+    if tighten and path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o077:
         path.chmod(PRIVATE_DIR)
     return path
 
 
 def create_private_file(path: Path, data: bytes) -> bool:
-    """Write `data` to a new file at `path`, mode 0600, its folder private; False (nothing
+    """Write `data` to a new file at `path`, mode 0600, in a private folder; False (nothing
     written) when the file exists already, so two processes never both make a key."""
-    private_dir(path.parent)
+    private_dir(path.parent, tighten=True)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
     except FileExistsError:
@@ -30,3 +44,13 @@ def create_private_file(path: Path, data: bytes) -> bool:
     with os.fdopen(descriptor, "wb") as out:
         out.write(data)
     return True
+
+
+def touch_private(path: Path) -> None:
+    """Create `path` empty with mode 0600 unless it exists (a database file before SQLite
+    opens it: SQLite makes its journal files with the database file's mode)."""
+    private_dir(path.parent)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        pass

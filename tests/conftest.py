@@ -18,9 +18,20 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from pipelines.store import users
 from pipelines.store.urls import normalize_url
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashes() -> Iterator[None]:
+    """New password hashes at scrypt N=2^14 instead of the product's 2^17 (0.6 s a hash,
+    several per test of the service); tests of the cost itself set it back."""
+    previous = users.current_cost
+    users.current_cost = users.ScryptCost(n=2**14, r=8, p=1)
+    yield
+    users.current_cost = previous
 
 
 @pytest.fixture(autouse=True)

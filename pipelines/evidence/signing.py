@@ -9,7 +9,6 @@ recipient compares with the one the product shows (`vaultwatch keys show`).
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from models.home import vaultwatch_home
+from pipelines.private_files import create_private_file
 
 KEY_FILE = "signing_ed25519.pem"
 
@@ -55,19 +55,14 @@ def load_or_create_key(path: Path | None = None) -> SigningKey:
     """The key at `path` (default: the data directory's), created there (mode 0600) if absent."""
     path = default_key_path() if path is None else path
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         pem = Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        # O_EXCL: two first exports at once must not each write a different key.
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
+        # Exclusive: two first exports at once must not each write a different key.
+        if not create_private_file(path, pem):
             return load_key(path)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(pem)
     return load_key(path)
 
 

@@ -12,6 +12,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import URL, Connection, Engine, create_engine, event, text
 
+from pipelines.private_files import touch_private
 from pipelines.store.urls import normalize_url, sqlite_file
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -30,8 +31,9 @@ class UnsupportedDatabaseError(ValueError):
 def create_store_engine(url: str | URL) -> Engine:
     """An engine for `url` without touching the schema (see `open_store`).
 
-    Plain `postgresql://` URLs use psycopg 3. For a SQLite file the parent directory is
-    created, and every connection enforces foreign keys (SQLite's default is off).
+    Plain `postgresql://` URLs use psycopg 3. For a SQLite file the file (0600) and its missing
+    folders (0700) are created, whatever the umask, and every connection enforces foreign
+    keys (SQLite's default is off).
     """
     parsed = normalize_url(url)
     backend = parsed.get_backend_name()
@@ -41,7 +43,8 @@ def create_store_engine(url: str | URL) -> Engine:
         )
     db_file = sqlite_file(parsed)
     if db_file is not None:
-        db_file.expanduser().parent.mkdir(parents=True, exist_ok=True)
+        # Made private before SQLite opens it: its journal files take the file's mode.
+        touch_private(db_file.expanduser())
     engine = create_engine(parsed)
     if backend == "sqlite":
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)

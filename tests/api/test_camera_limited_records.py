@@ -18,7 +18,9 @@ from tests.api.conftest import PASSWORD, SampleScan, sign_in
 
 
 def review(client: TestClient, finding_id: str) -> None:
-    answer = client.patch(f"/api/findings/{finding_id}", json={"state": "confirmed", "comment": "ok"})
+    answer = client.patch(
+        f"/api/findings/{finding_id}", json={"state": "confirmed", "comment": "ok"}
+    )
     assert answer.status_code == 200, answer.text
 
 

@@ -37,9 +37,12 @@ def test_a_recording_fetched_from_its_second_byte_is_audited(
     clients: dict[str, TestClient], sample_scan: SampleScan
 ) -> None:
     sha = sample_scan.recordings[0].sha256
-    assert clients["inspector"].get(
-        f"/api/recordings/{sha}/download", headers={"Range": "bytes=1-"}
-    ).status_code == 206
+    assert (
+        clients["inspector"]
+        .get(f"/api/recordings/{sha}/download", headers={"Range": "bytes=1-"})
+        .status_code
+        == 206
+    )
     clients["auditor"].get(f"/api/recordings/{sha}/video", headers={"Range": "bytes=7-9"})
     actions = sorted((r["action"], r["actor"]) for r in audit_of(clients["admin"], sha))
     assert actions == [("recording.download", "inspector"), ("recording.view", "auditor")]
