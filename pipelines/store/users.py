@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import re
@@ -165,7 +166,7 @@ def authenticate(session: Session, *, username: str, password: str) -> User | No
     row = session.scalar(select(UserRow).where(UserRow.username == username))
     stored = row.password_hash if row is not None else None
     if stored is None:
-        password_matches(password, _DUMMY_HASH)
+        password_matches(password, _dummy_hash())
         return None
     if not password_matches(password, stored) or row is None or not row.active:
         return None
@@ -218,4 +219,8 @@ def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
-_DUMMY_HASH = hash_password(secrets.token_hex(16))
+@functools.cache
+def _dummy_hash() -> str:
+    # Made on first need, not at import: every command imports this module, and a hash at
+    # the OWASP cost takes 0.6 s and 128 MiB.
+    return hash_password(secrets.token_hex(16))
