@@ -82,6 +82,7 @@ class DecoyKind(StrEnum):
     FOLDER = "folder"
     SHEET = "sheet"
     CARTON = "carton"
+    CABINET = "cabinet"
 
 
 # Width, depth and thickness ranges in cm (face is width x depth).
@@ -101,7 +102,11 @@ _DECOY_DIMS: dict[DecoyKind, tuple[tuple[float, float], ...]] = {
     DecoyKind.FOLDER: ((22, 33), (30, 35), (0.3, 2)),
     DecoyKind.SHEET: ((21, 21), (29.7, 29.7), (0, 0)),
     DecoyKind.CARTON: ((30, 60), (25, 50), (25, 60)),
+    # Cabinets, cupboards, benches and safes: big grey boxes with handles, which a model that
+    # knows grey and metal exam boxes took for one (the shipped vault-b scene's bench).
+    DecoyKind.CABINET: ((80, 170), (40, 65), (40, 100)),
 }
+_DECOY_P = (0.3, 0.2, 0.2, 0.12, 0.18)
 
 
 @dataclass(frozen=True)
@@ -328,6 +333,7 @@ def _decoy_look(rng: np.random.Generator, kind: DecoyKind, item: _Item) -> tex.L
         DecoyKind.FOLDER: tex.folder,
         DecoyKind.SHEET: tex.paper_sheet,
         DecoyKind.CARTON: tex.carton,
+        DecoyKind.CABINET: tex.cabinet,
     }
     return makers[kind](rng, item.w, item.d)
 
@@ -425,8 +431,9 @@ def _surface_pile(scene: _Scene, bundle: bool) -> None:
         count = int(rng.integers(1, 4 if boxy else 7))
         dims = _BUNDLE_DIMS[bundle_kind]
     else:
-        kind = list(DecoyKind)[int(rng.choice(len(DecoyKind), p=(0.35, 0.25, 0.25, 0.15)))]
-        count = int(rng.integers(1, 3 if kind is DecoyKind.CARTON else 6))
+        kind = list(DecoyKind)[int(rng.choice(len(DecoyKind), p=_DECOY_P))]
+        most = {DecoyKind.CARTON: 3, DecoyKind.CABINET: 2}.get(kind, 6)
+        count = int(rng.integers(1, most))
         dims = _DECOY_DIMS[kind]
     elevation = float(np.clip(scene.backdrop.elevation + rng.normal(0, 8), 2, 85))
     tidy = bool(rng.random() < 0.55)

@@ -428,6 +428,35 @@ def plastic_box(rng: np.random.Generator, w_cm: float, h_cm: float) -> Look:
 # ----------------------------------------------------------------------------- negatives
 
 
+def cabinet(rng: np.random.Generator, w_cm: float, h_cm: float) -> Look:
+    """Furniture that is a big box but no bundle: a steel cabinet, cupboard, bench or safe,
+    with doors or drawers and their handles on the front."""
+    h, w = _px(min(h_cm, 80)), _px(min(w_cm, 120))
+    if rng.random() < 0.3:
+        colour = kraft_colour(rng) if rng.random() < 0.3 else hsv_colour(15, 120, 140)
+    else:
+        v = rng.uniform(110, 235)
+        colour = (v * rng.uniform(0.95, 1.05), v, v * rng.uniform(0.92, 1.02))
+    top = surface(rng, h, w, colour, rng.uniform(2, 6), rng.uniform(0.5, 2))
+    cv2.rectangle(top, (0, 0), (w - 1, h - 1), dimmed(colour, 0.75), 2)
+    front = surface(rng, 60, 120, dimmed(colour, 0.9), 3, 1)
+    handle = (40, 40, 45) if rng.random() < 0.7 else (170, 170, 175)
+    if rng.random() < 0.5:  # drawers
+        rows = int(rng.integers(2, 5))
+        for r in range(rows):
+            y0, y1 = 4 + r * 54 // rows, 4 + (r + 1) * 54 // rows - 2
+            cv2.rectangle(front, (4, y0), (115, y1), dimmed(colour, 0.7), 1)
+            cv2.rectangle(front, (52, (y0 + y1) // 2 - 1), (68, (y0 + y1) // 2 + 2), handle, -1)
+    else:  # doors
+        cv2.line(front, (60, 3), (60, 57), dimmed(colour, 0.6), 1)
+        for x in (54, 64):
+            cv2.rectangle(front, (x, 22), (x + 2, 38), handle, -1)
+        if rng.random() < 0.3:  # a safe's dial
+            cv2.circle(front, (90, 25), 7, handle, 2)
+    side = surface(rng, 60, 120, dimmed(colour, 0.8), 3, 1)
+    return Look(top, (side, side, front, side))
+
+
 def book(rng: np.random.Generator, w_cm: float, h_cm: float) -> Look:
     """A book: saturated cover with title and picture, pages on three sides, coloured spine."""
     h, w = _px(h_cm), _px(w_cm)

@@ -39,6 +39,7 @@ from models.storage import sha256_file
 from pipelines.training.evaluate_bundles import (
     HELDOUT_SEED,
     EvalReport,
+    Renderer,
     evaluate_onnx,
     evaluate_yolo_folder,
 )
@@ -62,6 +63,8 @@ SHIPPED_BUNDLE_MODEL = BUILTIN_DIR / f"{MODEL_NAME}.onnx"
 """The shipped bundle model: where a site's fine-tune (`--user-data`) starts."""
 DESCRIPTION = "VaultWatch paper-bundle detector (one class: bundle), YOLOX-Nano fine-tuned"
 _VAL_FOLDERS = {"val", "valid", "validation", "test"}
+BACKBONE_STAGES = ("stem", "dark2", "dark3", "dark4", "dark5")
+"""Stage names of the YOLOX backbone (`yolox_net.Backbone`'s attributes)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,8 @@ class TrainConfig:
     crop: int = 288
     batch: int = 8
     lr: float = 1e-3
+    frozen: tuple[str, ...] = BACKBONE_STAGES
+    """Backbone stages kept at their starting weights (`yolox_train.BACKBONE_STAGES`)."""
     seed: int = 0
     from_weights: Path | None = None
     """Start from this YOLOX ONNX: the COCO release (80 classes: a bundle head is made) or an
@@ -120,7 +125,8 @@ class TrainResult:
     onnx: Path
     manifest: Path
     recipe: dict[str, Any]
-    report: EvalReport | None
+    reports: dict[Renderer, EvalReport]
+    """Held-out measures on each renderer (empty when evaluation was skipped)."""
     site_report: EvalReport | None
     seconds: float
 
@@ -138,6 +144,9 @@ def check_config(cfg: TrainConfig) -> None:
             f"imgsz and crop must be a multiple of 32 (the model's stride), got "
             f"{cfg.imgsz} and {cfg.crop}"
         )
+    unknown = set(cfg.frozen) - set(BACKBONE_STAGES)
+    if unknown:
+        raise ValueError(f"--frozen: {sorted(unknown)} are not backbone stages {BACKBONE_STAGES}")
     if not 0.0 <= cfg.user_val_fraction < 1.0:
         raise ValueError("user_val_fraction must be in [0, 1)")
     start = starting_weights(cfg)
@@ -275,6 +284,7 @@ def make_recipe(
         "batch": cfg.batch,
         "optimizer": "AdamW",
         "lr": cfg.lr,
+        "frozen": list(cfg.frozen),
         "seed": cfg.seed,
         "synthetic_train": asdict(data.synthetic_train) | {"seed": cfg.train_seed},
         "backgrounds": [p.name for p in cfg.backgrounds],
@@ -289,17 +299,24 @@ def make_recipe(
     }
 
 
+def evaluate_both(path: Path, count: int) -> dict[Renderer, EvalReport]:
+    """`count` held-out frames of each renderer through the product backend."""
+    return {r: evaluate_onnx(path, count=count, renderer=r) for r in Renderer}
+
+
 def write_manifest(
-    cfg: TrainConfig, recipe: dict[str, Any], report: EvalReport | None, name: str | None = None
+    cfg: TrainConfig,
+    recipe: dict[str, Any],
+    reports: dict[Renderer, EvalReport],
+    name: str | None = None,
 ) -> Path:
     """Write `<out>.json`, the registry manifest of the model."""
     from models.registry import describe_model
 
-    summary = (
-        f"; held-out synthetic P={report.precision:.3f} R={report.recall:.3f} "
-        f"mAP50={report.map50:.3f} ({report.images} frames)"
-        if report
-        else ""
+    summary = "".join(
+        f"; {r.value} renderer held-out P={rep.precision:.3f} R={rep.recall:.3f} "
+        f"mAP50={rep.map50:.3f} ({rep.images} frames)"
+        for r, rep in reports.items()
     )
     source = (
         f"VaultWatch pipelines.training.train_bundles: YOLOX-Nano from "
@@ -338,6 +355,7 @@ def train(cfg: TrainConfig) -> TrainResult:
         epochs=cfg.epochs,
         batch=min(cfg.batch, len(frames)),
         lr=cfg.lr,
+        frozen=cfg.frozen,
         export_size=cfg.imgsz,
         crop=cfg.crop,
         max_steps=cfg.max_steps,
@@ -358,7 +376,7 @@ def train(cfg: TrainConfig) -> TrainResult:
     export_onnx(
         model, cfg.out, size=cfg.imgsz, metadata={"recipe": recipe}, description=DESCRIPTION
     )
-    report = evaluate_onnx(cfg.out, count=cfg.eval_images) if cfg.eval_images > 0 else None
+    reports = evaluate_both(cfg.out, cfg.eval_images) if cfg.eval_images > 0 else {}
     val = data.root / "val"
     site_report = (
         evaluate_yolo_folder(cfg.out, val) if data.user_val_images and val.is_dir() else None
@@ -367,13 +385,13 @@ def train(cfg: TrainConfig) -> TrainResult:
         cfg.out,
         {
             "recipe": recipe,
-            "heldout": report.as_dict() if report else None,
+            "heldout": {r.value: rep.as_dict() for r, rep in reports.items()} or None,
             "site_val": site_report.as_dict() if site_report else None,
         },
         DESCRIPTION,
     )
-    manifest = write_manifest(cfg, recipe, report)
-    return TrainResult(cfg.out, manifest, recipe, report, site_report, time.monotonic() - start)
+    manifest = write_manifest(cfg, recipe, reports)
+    return TrainResult(cfg.out, manifest, recipe, reports, site_report, time.monotonic() - start)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> TrainConfig:
@@ -392,6 +410,11 @@ def parse_args(argv: Sequence[str] | None = None) -> TrainConfig:
     p.add_argument("--crop", type=int, default=d.crop)
     p.add_argument("--batch", type=int, default=d.batch)
     p.add_argument("--lr", type=float, default=d.lr)
+    p.add_argument(
+        "--frozen",
+        default=",".join(d.frozen),
+        help="backbone stages kept at their starting weights, comma-separated ('' trains all)",
+    )
     p.add_argument("--seed", type=int, default=d.seed)
     p.add_argument(
         "--from-weights",
@@ -441,6 +464,7 @@ def parse_args(argv: Sequence[str] | None = None) -> TrainConfig:
         crop=a.crop,
         batch=a.batch,
         lr=a.lr,
+        frozen=tuple(x for x in a.frozen.split(",") if x),
         seed=a.seed,
         from_weights=a.from_weights,
         user_data=a.user_data,
@@ -470,8 +494,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.stdout.write(
         f"wrote {result.onnx} and {result.manifest} in {result.seconds / 60:.1f} min\n"
     )
-    if result.report:
-        sys.stdout.write(format_report(result.report) + "\n")
+    for renderer, report in result.reports.items():
+        sys.stdout.write(f"{renderer.value} renderer:\n{format_report(report)}\n")
     if result.site_report:
         sys.stdout.write("site val frames:\n" + format_report(result.site_report) + "\n")
     return 0

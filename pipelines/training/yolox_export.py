@@ -2,8 +2,9 @@
 """Export a trained `YoloxNano` to the ONNX layout the product's YOLOX backend reads.
 
 Static input `images` (1, 3, S, S) float32 BGR 0-255; output `output` (1, N, 5 + nc), the raw
-YOLOX grid (`models.backends.onnx_yolox`); opset 17; metadata entries hold the recipe and the
-measured metrics as JSON.
+YOLOX grid (`models.backends.onnx_yolox`); opset 17. Metadata: `names` (the class names as a
+dict literal, which the registry reads at import), `description`, and `METADATA_KEY` holding
+the recipe and the measured metrics as JSON.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pipelines.training.yolox_net import YoloxNano
 METADATA_KEY = "vaultwatch_training"
 """ONNX metadata entry holding the training recipe and the measured metrics as JSON."""
 OPSET = 17
+CLASS_NAMES = ("bundle",)
 
 
 def export_onnx(
@@ -51,16 +53,21 @@ def export_onnx(
             do_constant_folding=True,
         )
     proto = onnx.load_from_string(buffer.getvalue())
-    set_metadata(proto, description, metadata)
+    set_metadata(proto, description, metadata, model.num_classes)
     out.parent.mkdir(parents=True, exist_ok=True)
     onnx.save(proto, str(out))
     return out
 
 
-def set_metadata(proto: Any, description: str, metadata: Mapping[str, Any] | None) -> None:
+def set_metadata(
+    proto: Any, description: str, metadata: Mapping[str, Any] | None, num_classes: int = 1
+) -> None:
     """Replace the metadata entries of an `onnx.ModelProto` in place."""
+    if num_classes != len(CLASS_NAMES):
+        raise ValueError(f"a bundle model has {len(CLASS_NAMES)} class, not {num_classes}")
     del proto.metadata_props[:]
-    entries = {"description": description}
+    names = dict(enumerate(CLASS_NAMES))
+    entries = {"description": description, "names": repr(names)}
     if metadata is not None:
         entries[METADATA_KEY] = json.dumps(metadata, sort_keys=True)
     for key in sorted(entries):

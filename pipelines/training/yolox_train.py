@@ -28,6 +28,7 @@ import numpy.typing as npt
 import torch
 from torch import nn
 
+from pipelines.training.train_bundles import BACKBONE_STAGES
 from pipelines.training.yolo_dataset import LabelledFrame, cxcywh_to_xyxy
 from pipelines.training.yolox_loss import Targets, yolox_loss
 from pipelines.training.yolox_net import HeadLevel, YoloxNano, anchor_grid
@@ -37,7 +38,6 @@ log = logging.getLogger(__name__)
 PAD_VALUE = 114
 COCO_INIT_CLASSES = (73, 28, 26)
 """COCO book, suitcase, handbag: the bundle score starts as their mean (nearest look-alikes)."""
-BACKBONE_STAGES = ("stem", "dark2", "dark3", "dark4", "dark5")
 
 
 @dataclass(frozen=True)
