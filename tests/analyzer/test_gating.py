@@ -48,10 +48,13 @@ def test_movement_over_two_gops_makes_them_and_their_neighbours_active():
     assert plan.full_fraction == 0.3
 
 
-def test_a_lone_active_gop_is_decoded_without_neighbours():
+def test_a_lone_active_gop_stays_keyframe_only():
     gops = [QUIET] * 20
     gops[10] = [1500] * 9  # an exposure step the encoder spends a GOP on
-    assert np.flatnonzero(plan_gops(stream(gops), GateSettings()).full).tolist() == [10]
+    assert np.flatnonzero(plan_gops(stream(gops), GateSettings()).full).tolist() == []
+    gops[11] = [1500] * 9  # two GOPs in a row: an event, decoded with its margins
+    full = plan_gops(stream(gops), GateSettings()).full  # 1-s GOPs: a 2-s margin
+    assert np.flatnonzero(full).tolist() == [8, 9, 10, 11, 12, 13]
 
 
 def test_single_large_frames_do_not_open_gops():
