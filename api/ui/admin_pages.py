@@ -13,7 +13,8 @@ from api.audit_trail import verify_and_record
 from api.deps import ClientDep, MaybeUser, SessionDep, StateDep
 from api.errors import ApiError
 from api.scan_requests import queue_scan
-from api.ui.render import PAGE_SIZE, page_user, render
+from api.ui.i18n import error_words
+from api.ui.render import PAGE_SIZE, page_language, page_user, render
 from pipelines.store.audit import count_audit, load_audit
 from pipelines.store.nightly import list_runs
 from pipelines.store.scan_jobs import list_jobs
@@ -83,5 +84,6 @@ def jobs_form(
     try:
         queue_scan(state, user=me, client=client, paths=[path])
     except ApiError as exc:
-        return RedirectResponse("/jobs?" + urlencode({"error": exc.message}), status_code=303)
+        problem = error_words(page_language(request), exc.code, exc.message)
+        return RedirectResponse("/jobs?" + urlencode({"error": problem}), status_code=303)
     return RedirectResponse("/jobs", status_code=303)

@@ -3,19 +3,15 @@ form) and the review form's post."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-import numpy as np
-import numpy.typing as npt
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from analyzer import ANALYZER_VERSION
 from analyzer.findings import FindingKind, Severity
-from analyzer.wallclock import iso
 from api.access import visible_cameras, visible_finding
 from api.deps import ClientDep, MaybeUser, SessionDep, StateDep
 from api.errors import ApiError
@@ -23,9 +19,10 @@ from api.labelling import bundles_counted_by, camera_bundle_model
 from api.review import decide
 from api.routes.media import clip_recording, counted_camera, counts_window, finding_clip_file
 from api.state import ServiceState
-from api.ui import charts
-from api.ui.i18n import LANGUAGE_COOKIE, language_of, translator
-from api.ui.render import PAGE_SIZE, page_user, render
+from api.ui.count_chart import CountsChart, counts_chart
+from api.ui.describe import lot_of
+from api.ui.i18n import error_words, translator
+from api.ui.render import PAGE_SIZE, page_language, page_user, render
 from pipelines.store import (
     load_count_timelines,
     load_custody_events,
@@ -39,7 +36,6 @@ from pipelines.store.schema import ReviewState
 from pipelines.store.users import Role, User
 
 router = APIRouter(include_in_schema=False)
-CHART_WIDTH, CHART_HEIGHT = 900, 120
 
 
 @router.get("/findings", response_class=HTMLResponse)
@@ -121,11 +117,11 @@ def finding_page(
         clip = finding_clip_file(state, session, me, stored)
         no_clip = None
     except ApiError as exc:
-        clip, no_clip = None, exc.message
+        clip, no_clip = None, error_words(page_language(request), exc.code, exc.message)
     events = []
     lot = None
     if finding.custody_leg:
-        lot = finding.custody_leg.split("/", 1)[0]
+        lot = lot_of(finding)
     elif finding.custody_event:
         event = get_custody_event(session, event_id=finding.custody_event)
         lot = event.lot if event is not None and event.lot else None
@@ -175,10 +171,11 @@ def review_form(
 ) -> Response:
     me = page_user(request, user)
     stored = visible_finding(session, me, finding_id, analyzer_version)
-    t = translator(language_of(request.cookies.get(LANGUAGE_COOKIE)))
+    lang = page_language(request)
+    t = translator(lang)
     problem = None
     if state_to not in set(ReviewState):
-        problem = f"{state_to!r}?"
+        problem = error_words(lang, "invalid_request", f"no review state {state_to!r}")
     elif not comment.strip():
         problem = t("comment_needed")
     else:
@@ -192,63 +189,25 @@ def review_form(
                 comment=comment.strip(),
             )
         except ApiError as exc:
-            problem = t("forbidden") if exc.status == 403 else exc.message
+            problem = error_words(lang, exc.code, exc.message)
     target = f"/findings/{finding_id}"
     if problem is not None:
         target += "?" + urlencode({"error": problem})
     return RedirectResponse(target, status_code=303)
 
 
-@dataclasses.dataclass(frozen=True)
-class CountsChart:
-    """The finding page's chart: SVG paths of people and bundles over the clip's window, and
-    the flagged interval as a band (x in chart units)."""
-
-    width: int
-    height: int
-    top: int
-    persons: str
-    bundles: str
-    flag_left: float
-    flag_width: float
-    first_label: str
-    last_label: str
-
-
 def _counts_chart(
     session: Session, stored: StoredFinding, state: ServiceState, user: User
 ) -> CountsChart | None:
     start, end = counts_window(state, stored)
-    camera = counted_camera(stored, user)
     timelines = load_count_timelines(
-        session, camera=camera, analyzer_version=ANALYZER_VERSION, since=start, until=end
+        session,
+        camera=counted_camera(stored, user),
+        analyzer_version=ANALYZER_VERSION,
+        since=start,
+        until=end,
     )
-    if not timelines:
-        return None
-    times = np.concatenate([t.time for t in timelines])
-    persons = np.concatenate([t.persons for t in timelines])
-    bundles = np.concatenate([t.bundles for t in timelines])
-    order = np.argsort(times, kind="stable")
-    times, persons, bundles = times[order], persons[order], bundles[order]
-    top = max(int(max(persons.max(initial=0), bundles.max(initial=0))), 1)
-
-    def path(values: npt.NDArray[np.int64]) -> str:
-        return charts.step_path(
-            times, values, start=start, end=end, width=CHART_WIDTH, height=CHART_HEIGHT, top=top
-        )
-
-    span = end - start
     finding = stored.finding
-    left = (max(finding.start, start) - start) / span * CHART_WIDTH
-    right = (min(finding.end, end) - start) / span * CHART_WIDTH
-    return CountsChart(
-        width=CHART_WIDTH,
-        height=CHART_HEIGHT,
-        top=top,
-        persons=path(persons),
-        bundles=path(bundles),
-        flag_left=round(left, 1),
-        flag_width=round(max(right - left, 2.0), 1),
-        first_label=iso(start, state.zone)[11:19],
-        last_label=iso(end, state.zone)[11:19],
+    return counts_chart(
+        timelines, start=start, end=end, zone=state.zone, flagged=(finding.start, finding.end)
     )

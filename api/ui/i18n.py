@@ -40,13 +40,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "previous": "上一页",
         "next": "下一页",
         "of": "共",
-        "open": "待审查",
-        "confirmed": "已确认",
-        "dismissed": "已驳回",
-        "low": "低",
-        "medium": "中",
-        "high": "高",
-        "critical": "严重",
         "confirm": "确认问题",
         "dismiss": "驳回",
         "reopen": "重新打开",
@@ -70,8 +63,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "download": "下载原始录像",
         "legs": "保管阶段",
         "events": "交接事件",
-        "stay": "存放",
-        "move": "转运",
         "coverage": "录像覆盖",
         "day": "日期",
         "day_timeline": "全天时间线",
@@ -91,7 +82,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "bundles_count": "试卷袋数",
         "location": "地点",
         "type": "类型",
-        "forbidden": "无权执行此操作",
         "role": "角色",
         "scan_path": "媒体目录下的路径",
         "scan_submit": "提交扫描",
@@ -100,10 +90,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "paths": "路径",
         "files": "文件（新哈希）",
         "progress": "进度",
-        "job_queued": "排队中",
-        "job_running": "进行中",
-        "job_done": "已完成",
-        "job_failed": "失败",
         "bundles_counted_by": "试卷袋计数模型",
         "camera_bundle_model": "摄像机当前的试卷袋模型",
         "label_bundles": "标注试卷袋",
@@ -122,6 +108,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "label_from_labelled": "{who} 于 {when} 保存的标注，修改自模型 {model} 的检测结果",
         "label_from_none": "该摄像机没有试卷袋模型：请手动画框",
         "label_read_only": "只有审查员可以修改标注",
+        "bundles_on_form": "交接单记载",
+        "not_counted_persons": "该摄像机不计人数",
+        "gap_in_counts": "空白处为无计数数据（录像中断或未分析）",
+        "error_title": "出错了",
     },
     "en": {
         "app": "VaultWatch exam-paper custody review",
@@ -150,13 +140,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "previous": "Previous",
         "next": "Next",
         "of": "of",
-        "open": "Open",
-        "confirmed": "Confirmed",
-        "dismissed": "Dismissed",
-        "low": "Low",
-        "medium": "Medium",
-        "high": "High",
-        "critical": "Critical",
         "confirm": "Confirm",
         "dismiss": "Dismiss",
         "reopen": "Reopen",
@@ -180,8 +163,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "download": "Download the original",
         "legs": "Legs",
         "events": "Events",
-        "stay": "Stay",
-        "move": "Move",
         "coverage": "Footage",
         "day": "Day",
         "day_timeline": "Day timeline",
@@ -201,7 +182,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "bundles_count": "Bundles",
         "location": "Location",
         "type": "Type",
-        "forbidden": "You may not do this",
         "role": "Role",
         "scan_path": "Path under the media roots",
         "scan_submit": "Scan",
@@ -210,10 +190,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "paths": "Paths",
         "files": "Files (hashed)",
         "progress": "Progress",
-        "job_queued": "Queued",
-        "job_running": "Running",
-        "job_done": "Done",
-        "job_failed": "Failed",
         "bundles_counted_by": "Bundles counted by",
         "camera_bundle_model": "The camera's bundle model",
         "label_bundles": "Label bundles",
@@ -233,8 +209,39 @@ MESSAGES: dict[str, dict[str, str]] = {
         "label_from_labelled": "Saved by {who} at {when}, corrected from the boxes of {model}",
         "label_from_none": "This camera has no bundle model: draw the boxes",
         "label_read_only": "Only inspectors may change labels",
+        "bundles_on_form": "on the form",
+        "not_counted_persons": "This camera counts no people",
+        "gap_in_counts": "Blank stretches have no counts (no footage, or not analysed)",
+        "error_title": "Something went wrong",
     },
 }
+
+
+# What an error means, by its stable code (`api.errors.ErrorCode`); the API's messages are
+# English sentences for clients, so a Chinese page says what the code means instead.
+ERROR_WORDS: dict[str, str] = {
+    "unauthenticated": "请先登录",
+    "forbidden": "无权执行此操作",
+    "not_found": "找不到该对象，或您无权查看",
+    "invalid_request": "请求的参数无效",
+    "conflict": "该操作与当前状态冲突（可能已被他人处理）",
+    "outside_media_roots": "路径不在服务的媒体目录下",
+    "media_unavailable": "录像文件无法读取（已移动、不在媒体目录下或已损坏）",
+    "range_not_satisfiable": "请求的录像范围无效",
+    "too_many_requests": "尝试次数过多，请稍后再试",
+    "method_not_allowed": "不支持此操作",
+    "not_acceptable": "无法提供所请求的格式",
+    "unsupported_media_type": "不支持的内容类型",
+    "internal_error": "服务内部错误，请联系管理员",
+}
+
+
+def error_words(language: str, code: str, message: str) -> str:
+    """An error for a page: on a Chinese page what its code means, on an English page the
+    API's message."""
+    if language_of(language) != DEFAULT_LANGUAGE:
+        return message
+    return ERROR_WORDS.get(code, ERROR_WORDS["internal_error"])
 
 
 def language_of(cookie: str | None) -> str:

@@ -3,6 +3,7 @@ signed-in user a page needs (else the login page), errors as pages."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -11,10 +12,11 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from analyzer.wallclock import iso
 from api.errors import ApiError
 from api.state import ServiceState
-from api.ui.i18n import LANGUAGE_COOKIE, LANGUAGES, language_of, translator
+from api.ui.describe import describe
+from api.ui.i18n import LANGUAGE_COOKIE, LANGUAGES, error_words, language_of, translator
+from api.ui.words import Words
 from pipelines.store.users import User
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
@@ -33,11 +35,27 @@ def sign_in_redirect(_request: Request, exc: SignInNeeded) -> Response:
 
 
 def error_page(request: Request, exc: ApiError) -> Response:
-    """An error met by a page, as a page (the status and message of the API's error)."""
+    """An error met by a page, as a page: its status and what it means in the reader's
+    language (the API's English message on the English page)."""
     state: ServiceState = request.app.state.service
+    lang = page_language(request)
     return render(
-        request, state, None, "error.html", exc.status, status=exc.status, message=exc.message
+        request,
+        state,
+        None,
+        "error.html",
+        exc.status,
+        status=exc.status,
+        message=error_words(lang, exc.code, exc.message),
     )
+
+
+def page_language(request: Request) -> str:
+    return language_of(request.cookies.get(LANGUAGE_COOKIE))
+
+
+def page_words(request: Request, state: ServiceState) -> Words:
+    return Words(page_language(request), state.zone)
 
 
 def page_user(request: Request, user: User | None) -> User:
@@ -66,8 +84,8 @@ def render(
     status_code: int = 200,
     **context: Any,
 ) -> HTMLResponse:
-    lang = language_of(request.cookies.get(LANGUAGE_COOKIE))
-    zone = state.zone
+    words = page_words(request, state)
+    lang = words.lang
     return TEMPLATES.TemplateResponse(
         request,
         template,
@@ -77,8 +95,10 @@ def render(
             "other_lang": next(code for code in LANGUAGES if code != lang),
             "here": here(request),
             "user": user,
-            "zone": zone,
-            "when": lambda posix: iso(posix, zone)[:19].replace("T", " "),
+            "w": words,
+            "when": words.when,
+            "describe": lambda finding: describe(finding, words),
+            "zone_line": words.zone_line(time.time()),
             **context,
         },
         status_code=status_code,

@@ -11,15 +11,19 @@ from fastapi.responses import HTMLResponse
 
 from analyzer import ANALYZER_VERSION
 from analyzer.custody import CustodyLeg, events_by_lot
-from analyzer.findings import Finding
+from analyzer.findings import Finding, Severity
 from analyzer.legs import derive_legs
+from analyzer.recording import RecordingInfo
 from analyzer.wallclock import day_window
 from api.access import visible_cameras
 from api.deps import MaybeUser, SessionDep, StateDep
 from api.errors import not_found
 from api.ui import charts
-from api.ui.render import page_user, render
+from api.ui.count_chart import counts_chart
+from api.ui.render import page_user, page_words, render
+from api.ui.words import Words
 from pipelines.store import (
+    load_count_timelines,
     load_custody_events,
     load_findings,
     load_recordings,
@@ -50,12 +54,23 @@ def lot_page(
     events = load_custody_events(session, lot=lot)
     if not events:
         raise not_found(f"lot {lot}")
+    words = page_words(request, state)
     legs = derive_legs(events).legs
     start, end = events[0].time, max(events[-1].time, *(leg.end for leg in legs))
     margin = max((end - start) * 0.05, 60.0)
     start, end = start - margin, end + margin
     leg_bars = charts.bars(
-        [(leg.start, leg.end, _leg_label(leg), leg.kind.value, None) for leg in legs],
+        [
+            charts.Span(
+                leg.start,
+                leg.end,
+                f"{words.leg(leg.kind)} {_leg_label(leg)}: {words.when(leg.start)} – "
+                f"{words.when(leg.end)}",
+                leg.kind.value,
+                text=_leg_label(leg),
+            )
+            for leg in legs
+        ],
         start,
         end,
     )
@@ -71,7 +86,7 @@ def lot_page(
             camera,
             charts.bars(
                 [
-                    (r.start, r.end, r.path.rsplit("/", 1)[-1], "footage", None)
+                    _footage(r, words)
                     for r in load_recordings(session, camera=camera, ending_after=start)
                     if r.start <= end
                 ],
@@ -89,7 +104,7 @@ def lot_page(
         limit=500,
     )
     findings = [item.finding for item in page.items]
-    finding_bars = _finding_bars(findings, start, end)
+    finding_bars = _finding_bars(findings, start, end, words)
     return render(
         request,
         state,
@@ -104,6 +119,9 @@ def lot_page(
         coverage=coverage,
         findings=findings,
         finding_bars=finding_bars,
+        lanes=charts.lanes(finding_bars),
+        ticks=charts.time_ticks(start, end, state.zone),
+        severities=list(Severity),
     )
 
 
@@ -119,7 +137,7 @@ def cameras_page(
     cameras = [
         {
             "id": camera_id,
-            "kind": configured[camera_id].kind.value if camera_id in configured else "",
+            "kind": configured[camera_id].kind if camera_id in configured else None,
             "room": configured[camera_id].room if camera_id in configured else None,
             "days": sorted(days[camera_id]),
         }
@@ -151,6 +169,11 @@ def camera_day_page(
     findings = load_findings(
         session, camera=camera, since=start, until=end, analyzer_version=ANALYZER_VERSION
     )
+    words = page_words(request, state)
+    finding_bars = _finding_bars(findings, start, end, words)
+    timelines = load_count_timelines(
+        session, camera=camera, analyzer_version=ANALYZER_VERSION, since=start, until=end
+    )
     return render(
         request,
         state,
@@ -160,25 +183,30 @@ def camera_day_page(
         day=day.isoformat(),
         previous_day=(day - timedelta(days=1)).isoformat(),
         next_day=(day + timedelta(days=1)).isoformat(),
-        footage=charts.bars(
-            [(r.start, r.end, r.path.rsplit("/", 1)[-1], "footage", None) for r in recordings],
-            start,
-            end,
-        ),
+        footage=charts.bars([_footage(r, words) for r in recordings], start, end),
         findings=findings,
-        finding_bars=_finding_bars(findings, start, end),
+        finding_bars=finding_bars,
+        lanes=charts.lanes(finding_bars),
+        ticks=charts.time_ticks(start, end, state.zone),
+        severities=list(Severity),
+        chart=counts_chart(timelines, start=start, end=end, zone=state.zone),
     )
 
 
-def _finding_bars(findings: list[Finding], start: float, end: float) -> list[charts.Bar]:
+def _finding_bars(
+    findings: list[Finding], start: float, end: float, words: Words
+) -> list[charts.Bar]:
+    """Findings as bars, each titled with what, where and when (overlapping ones in lanes)."""
     return charts.bars(
         [
-            (
+            charts.Span(
                 f.start,
                 f.end,
-                f"{f.rule} {f.kind.value}",
+                f"{words.kind(f.kind)} · {f.rule} · {f.camera} · {words.when(f.start)} – "
+                f"{words.when(f.end)}",
                 f"sev-{f.severity.value}",
                 f"/findings/{f.id}",
+                words.kind(f.kind),
             )
             for f in findings
         ],
@@ -187,8 +215,10 @@ def _finding_bars(findings: list[Finding], start: float, end: float) -> list[cha
     )
 
 
-def _link(finding: Finding) -> str:
-    return f"/findings/{finding.id}"
+def _footage(recording: RecordingInfo, words: Words) -> charts.Span:
+    name = recording.path.rsplit("/", 1)[-1]
+    label = f"{name}: {words.when(recording.start)} – {words.when(recording.end)}"
+    return charts.Span(recording.start, recording.end, label, "footage")
 
 
 def _leg_label(leg: CustodyLeg) -> str:

@@ -1,4 +1,5 @@
-"""Chinese names for what the reports print: finding kinds, severities, review states.
+"""Chinese names for what the reports and the review pages print: finding kinds, severities,
+review states, custody events and legs, camera kinds, audit actions.
 
 The forms are filed on paper by people who read Chinese; the English value stays beside the
 name where a reader may look it up (kinds), so an unknown new kind still prints its value.
@@ -64,11 +65,31 @@ EVENT_NAMES: dict[EventType, str] = {
 
 CAMERA_KIND_NAMES: dict[CameraKind, str] = {CameraKind.FIXED: "固定", CameraKind.HANDHELD: "手持"}
 
+# Every action the audit trail records (api/audit_trail.Action and the command line's).
 ACTION_NAMES: dict[str, str] = {
     "recording.view": "调取录像文件",
+    "recording.download": "下载录像文件",
     "clip.view": "查看片段",
+    "clip.download": "下载片段",
+    "thumbnail.view": "查看截图",
     "finding.review": "复核发现",
+    "login": "登录",
+    "login.failed": "登录失败",
+    "logout": "退出登录",
+    "scan.submit": "提交扫描",
+    "user.create": "新建用户",
+    "label.save": "保存标注",
+    "label.delete": "删除标注",
+    "labels.export": "导出标注",
+    "audit.verify": "校验审计链",
+    "export.create": "导出证据包",
 }
+
+
+def kind_short(kind: FindingKind) -> str:
+    """The kind's Chinese name alone ("画面冻结"), for screens that show the value elsewhere;
+    a kind without a name is its value."""
+    return KIND_NAMES.get(kind, kind.value)
 
 
 def kind_name(kind: FindingKind) -> str:
@@ -91,6 +112,10 @@ def event_name(event: EventType) -> str:
 
 def leg_name(leg: LegKind) -> str:
     return LEG_NAMES.get(leg, leg.value)
+
+
+def camera_kind_name(kind: CameraKind) -> str:
+    return CAMERA_KIND_NAMES.get(kind, kind.value)
 
 
 def action_name(action: str) -> str:

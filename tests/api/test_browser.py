@@ -292,7 +292,7 @@ def test_review_a_finding_in_chromium(driver: WebDriver, service: RunningService
 
     # Chinese by default.
     assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN"
-    assert text_of(driver, "#review-state") == "待审查"
+    assert text_of(driver, "#review-state") == "待复核"
     assert "审查记录" in driver.page_source
     comment = "画面冻结系录像机重启所致，已核实（浏览器测试）"
     driver.find_element(By.ID, "comment").send_keys(comment)
@@ -303,12 +303,12 @@ def test_review_a_finding_in_chromium(driver: WebDriver, service: RunningService
         lambda d: "state-dismissed" in d.find_element(By.ID, "review-state").get_attribute("class"),
     )
     assert driver.current_url == f"{service.url}/findings/{finding_id}"
-    assert text_of(driver, "#review-state") == "已驳回"
+    assert text_of(driver, "#review-state") == "已排除"
     reviews = text_of(driver, "ul.reviews")
-    assert "已驳回 · inspector" in reviews and comment in reviews
+    assert "已排除 · inspector" in reviews and comment in reviews
     assert not driver.find_elements(By.ID, "dismiss")  # decided: no second decision offered
     finding_audit = text_of(driver, "#finding-audit")
-    assert "finding.review" in finding_audit and "clip.view" in finding_audit
+    assert "复核发现" in finding_audit and "查看片段" in finding_audit
 
     driver.find_element(By.CSS_SELECTOR, 'nav a[href="/audit"]').click()
     wait_for(driver, "the audit log", lambda d: d.find_elements(By.ID, "audit-log"))
@@ -317,9 +317,9 @@ def test_review_a_finding_in_chromium(driver: WebDriver, service: RunningService
     def audit_rows(d: WebDriver) -> list[tuple[str, str, str]]:
         cells = d.execute_script(
             "return Array.from(document.querySelectorAll('#audit-log tbody tr'),"
-            " r => Array.from(r.cells, c => c.textContent.trim()))"
+            " r => Array.from(r.cells, c => c.dataset.action || c.textContent.trim()))"
         )
-        # actor, action, object ("finding <first 16 of the id>")
+        # actor, action (its code, the cell's data-action), object ("finding <id's first 16>")
         return [(row[2], row[4], row[5]) for row in cells]
 
     shown = audit_rows(driver)

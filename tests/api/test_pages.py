@@ -121,9 +121,9 @@ def test_the_jobs_page_queues_scans_and_shows_their_state(clients: dict[str, Tes
     auditor, inspector = clients["auditor"], clients["inspector"]
     assert 'id="scan-form"' not in auditor.get("/jobs").text
     refused = auditor.post("/jobs", data={"path": "handheld-1"})
-    assert "inspector" in refused.text and 'id="scan-jobs"' in refused.text
+    assert "无权执行此操作" in refused.text and 'id="scan-jobs"' in refused.text
     outside = inspector.post("/jobs", data={"path": "../../etc"})
-    assert "not under the service&#39;s media roots" in outside.text
+    assert "路径不在服务的媒体目录下" in outside.text
     queued = inspector.post("/jobs", data={"path": "handheld-1"})
     assert queued.status_code == 200 and "handheld-1" in queued.text
     jobs = inspector.get("/api/scan-jobs").json()
@@ -144,7 +144,7 @@ def test_count_confidence_shows_in_the_api_and_on_the_finding_page(
     page = ui.get(f"/findings/{lone.id}").text
     assert 'id="counted-by">persons: motion-person-fallback' in page
     assert re.search(r'id="count-confidence" class="low-confidence">0\.[0-3]\d · 置信度低', page)
-    assert "low-confidence counts: 0." in page  # the detail line
+    assert "计数置信度低（0." in page  # the finding's description
     listed = ui.get("/findings", params={"kind": "lone_person"}).text
     assert '<span class="low-confidence">计数置信度低</span>' in listed
     # a finding made from no counts shows neither

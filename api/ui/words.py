@@ -1,0 +1,137 @@
+"""What the pages call the product's values, in the reader's language: finding kinds,
+severities, review states, custody events and legs, camera kinds, audit actions, roles, job
+states, moments and durations, and 无 for nothing.
+
+The Chinese names are the printed reports' (`pipelines.paper.names`), so a kind reads the same
+on a page and on a filed form; the English ones are the values themselves, made readable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+
+from analyzer.custody import EventType, LegKind
+from analyzer.findings import FindingKind, Severity
+from analyzer.recording import CameraKind
+from pipelines.paper.names import (
+    action_name,
+    camera_kind_name,
+    event_name,
+    kind_short,
+    leg_name,
+    review_name,
+    severity_name,
+    stamp,
+    zone_note,
+)
+from pipelines.store.schema import ReviewState
+
+CHINESE = "zh-CN"
+
+ROLE_NAMES = {"auditor": "审计员", "inspector": "审查员", "admin": "管理员"}
+# Scan jobs and nightly runs share these states (queued is the jobs' alone).
+STATE_NAMES = {
+    "zh-CN": {"queued": "排队中", "running": "进行中", "done": "已完成", "failed": "失败"},
+    "en": {"queued": "Queued", "running": "Running", "done": "Done", "failed": "Failed"},
+}
+NONE_WORD = {"zh-CN": "无", "en": "none"}
+
+
+def is_nothing(value: object) -> bool:
+    """None, an empty string or an empty collection: what a page shows as 无."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, Collection) and len(value) == 0
+
+
+def _readable(value: str) -> str:
+    """ "frozen_video" -> "frozen video"; "clip.view" stays as the trail writes it."""
+    return value.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class Words:
+    """The names of one page: its language and the site's zone."""
+
+    lang: str
+    zone: tzinfo
+
+    @property
+    def chinese(self) -> bool:
+        return self.lang == CHINESE
+
+    @property
+    def none(self) -> str:
+        return NONE_WORD[CHINESE if self.chinese else "en"]
+
+    def kind(self, kind: FindingKind | str) -> str:
+        value = FindingKind(kind) if kind in set(FindingKind) else None
+        if value is None:
+            return str(kind)
+        return kind_short(value) if self.chinese else _readable(value.value)
+
+    def severity(self, severity: Severity | str) -> str:
+        value = Severity(severity)
+        return severity_name(value) if self.chinese else value.value.capitalize()
+
+    def review(self, state: ReviewState | str) -> str:
+        value = ReviewState(state)
+        return review_name(value) if self.chinese else value.value.capitalize()
+
+    def event(self, event: EventType) -> str:
+        return event_name(event) if self.chinese else event.value
+
+    def leg(self, leg: LegKind) -> str:
+        return leg_name(leg) if self.chinese else leg.value.capitalize()
+
+    def camera_kind(self, kind: CameraKind | None) -> str:
+        if kind is None:
+            return self.none
+        return camera_kind_name(kind) if self.chinese else kind.value
+
+    def action(self, action: str) -> str:
+        return action_name(action) if self.chinese else action
+
+    def role(self, role: str) -> str:
+        return ROLE_NAMES.get(role, role) if self.chinese else role
+
+    def state(self, state: str) -> str:
+        return STATE_NAMES[CHINESE if self.chinese else "en"].get(state, state)
+
+    def when(self, moment: float | datetime | None) -> str:
+        """A moment as "2026-11-24 08:30:15" in the site's zone (stated once per page by
+        `zone_line`); nothing is 无."""
+        if moment is None:
+            return self.none
+        posix = moment.timestamp() if isinstance(moment, datetime) else moment
+        return stamp(posix, self.zone)
+
+    def clock(self, posix: float) -> str:
+        """The time of day alone, "08:30:15", for chart axes."""
+        return datetime.fromtimestamp(posix, self.zone).strftime("%H:%M:%S")
+
+    def duration(self, seconds: float) -> str:
+        """ "12.5 秒", "3 分 20 秒", "6 小时 5 分" (en: s, min, h)."""
+        zh = self.chinese
+        if seconds < 60:
+            return f"{seconds:.1f} 秒" if zh else f"{seconds:.1f} s"
+        minutes, rest = divmod(round(seconds), 60)
+        if minutes < 60:
+            return f"{minutes} 分 {rest} 秒" if zh else f"{minutes} min {rest} s"
+        hours, minutes = divmod(minutes, 60)
+        return f"{hours} 小时 {minutes} 分" if zh else f"{hours} h {minutes} min"
+
+    def zone_line(self, at: float) -> str:
+        if self.chinese:
+            return zone_note(self.zone, at)
+        offset = datetime.fromtimestamp(at, self.zone).strftime("%z")
+        return f"Times in {self.zone} (UTC{offset[:3]}:{offset[3:]})"
+
+    def value(self, value: Any) -> Any:
+        """`value` itself, or 无 where it is nothing (None, "", [], {})."""
+        return self.none if is_nothing(value) else value
