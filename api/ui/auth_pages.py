@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.deps import ClientDep, MaybeUser, SessionDep, StateDep
 from api.errors import ApiError
 from api.routes.auth import end_session, set_session_cookie, sign_in
-from api.ui.i18n import LANGUAGE_COOKIE, LANGUAGES
-from api.ui.render import render, safe_next
+from api.ui.i18n import LANGUAGE_COOKIE, LANGUAGES, error_words, translator
+from api.ui.render import page_language, render, safe_next
 
 router = APIRouter(include_in_schema=False)
 
@@ -50,10 +50,20 @@ def login_form(
 ) -> Response:
     try:
         user = sign_in(state, session, username, password, client)
-    except ApiError:
-        return render(
-            request, state, None, "login.html", 401, next=safe_next(next), error="login_failed"
+    except ApiError as exc:
+        # A wrong name or password is not told apart; a throttled name or address is told
+        # to wait (the status and Retry-After of the refusal).
+        lang = page_language(request)
+        problem = (
+            translator(lang)("login_failed")
+            if exc.status == 401
+            else error_words(lang, exc.code, exc.message)
         )
+        page = render(
+            request, state, None, "login.html", exc.status, next=safe_next(next), error=problem
+        )
+        page.headers.update(exc.headers or {})
+        return page
     response = RedirectResponse(safe_next(next), status_code=303)
     set_session_cookie(response, state, user)
     return response

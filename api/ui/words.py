@@ -8,7 +8,7 @@ on a page and on a filed form; the English ones are the values themselves, made 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
@@ -38,6 +38,51 @@ STATE_NAMES = {
     "en": {"queued": "Queued", "running": "Running", "done": "Done", "failed": "Failed"},
 }
 NONE_WORD = {"zh-CN": "无", "en": "none"}
+# What audit records are about (their `object_type`).
+OBJECT_NAMES = {
+    "finding": "发现",
+    "recording": "录像",
+    "user": "用户",
+    "scan_job": "扫描任务",
+    "labelled_frame": "标注帧",
+    "labels": "标注",
+    "audit": "审计链",
+    "export": "证据包",
+}
+YES_NO = {"zh-CN": ("是", "否"), "en": ("yes", "no")}
+# The keys of audit records' details (api/audit_trail, api/routes, the command line's exports).
+DETAIL_KEYS = {
+    "analyzer_version": "分析器版本",
+    "at": "时刻",
+    "boxes": "框数",
+    "boxes_before": "原框数",
+    "bundles": "试卷袋",
+    "cameras": "摄像机",
+    "case": "案件",
+    "clips": "片段",
+    "comment": "意见",
+    "derived": "派生片段",
+    "finding": "发现",
+    "frames": "帧数",
+    "from": "原状态",
+    "head": "链头",
+    "intact": "完整",
+    "lot": "批次",
+    "made_by": "制作方式",
+    "offset_ms": "偏移（毫秒）",
+    "paths": "路径",
+    "range": "字节范围",
+    "recording": "录像",
+    "records": "记录数",
+    "role": "角色",
+    "since": "起",
+    "skipped": "跳过",
+    "started_from": "起始框来源",
+    "to": "新状态",
+    "until": "止",
+    "via": "方式",
+    "width": "宽度",
+}
 
 
 def is_nothing(value: object) -> bool:
@@ -131,6 +176,30 @@ class Words:
             return zone_note(self.zone, at)
         offset = datetime.fromtimestamp(at, self.zone).strftime("%z")
         return f"Times in {self.zone} (UTC{offset[:3]}:{offset[3:]})"
+
+    def object_type(self, object_type: str) -> str:
+        return OBJECT_NAMES.get(object_type, object_type) if self.chinese else object_type
+
+    def detail_key(self, key: str) -> str:
+        return DETAIL_KEYS.get(key, key) if self.chinese else key
+
+    def detail(self, value: Any, key: str = "") -> str:
+        """A value of an audit record's detail (under `key`) as a reader writes it: yes / no,
+        a list joined, a review step's states by their names, 无 for nothing (never Python's
+        `True`, `['a']`, `None`)."""
+        if is_nothing(value):
+            return self.none
+        if isinstance(value, bool):
+            return YES_NO[CHINESE if self.chinese else "en"][0 if value else 1]
+        if isinstance(value, Mapping):
+            return ", ".join(
+                f"{self.detail_key(str(k))}: {self.detail(v)}" for k, v in value.items()
+            )
+        if isinstance(value, list | tuple | set | frozenset):
+            return ("、" if self.chinese else ", ").join(self.detail(v) for v in value)
+        if key in ("from", "to") and value in set(ReviewState):
+            return self.review(value)
+        return str(value)
 
     def value(self, value: Any) -> Any:
         """`value` itself, or 无 where it is nothing (None, "", [], {})."""

@@ -317,9 +317,10 @@ def test_review_a_finding_in_chromium(driver: WebDriver, service: RunningService
     def audit_rows(d: WebDriver) -> list[tuple[str, str, str]]:
         cells = d.execute_script(
             "return Array.from(document.querySelectorAll('#audit-log tbody tr'),"
-            " r => Array.from(r.cells, c => c.dataset.action || c.textContent.trim()))"
+            " r => Array.from(r.cells, c => c.dataset.raw || c.textContent.trim()))"
         )
-        # actor, action (its code, the cell's data-action), object ("finding <id's first 16>")
+        # actor, action, object ("finding <first 16 of the id>"): the trail's own words, which
+        # the cells keep in `data-raw` under their names in the page's language
         return [(row[2], row[4], row[5]) for row in cells]
 
     shown = audit_rows(driver)

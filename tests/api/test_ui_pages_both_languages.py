@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -72,13 +73,17 @@ def test_no_page_shows_none_or_an_iso_stamp(
 ) -> None:
     ui = clients["admin"]
     ui.get("/lang", params={"to": lang})
-    ui.get("/audit", params={"verify": "1"})  # a verification record, with its detail
+    # Records whose details hold a boolean, a list and review states.
+    ui.get("/audit", params={"verify": "1"})
+    lone = next(f for f in sample_scan.findings if f.kind.value == "lone_person")
+    ui.post(f"/findings/{lone.id}/review", data={"state": "dismissed", "comment": "复核"})
+    ui.post("/jobs", data={"path": "handheld-1"})
     none = "无" if lang == "zh-CN" else "none"
     for name, path in pages(sample_scan).items():
         page = ui.get(path)
         assert page.status_code == 200, (name, page.status_code)
         text = shown(page.text)
-        for bad in ("None", "[]", "{}", "()"):
+        for bad in ("None", "[]", "{}", "()", "True", "False", "['"):
             assert bad not in text, f"{name} ({lang}) shows {bad!r}: {text[:2000]}"
         assert not ISO_STAMP.search(page.text), f"{name} ({lang}): an ISO stamp"
         assert text.count("Asia/Shanghai") == 1, f"{name} ({lang}): the zone once"
@@ -110,7 +115,7 @@ def test_the_chinese_pages_name_everything_in_chinese(
     cameras = shown(ui.get("/cameras").text)
     assert "固定" in cameras and "手持" in cameras and "fixed" not in cameras
     audit = shown(ui.get("/audit").text)
-    assert "登录" in audit and "审计员" in audit
+    assert "登录" in audit and "审计员" in audit and "用户 auditor" in audit
     assert "时间为 Asia/Shanghai（UTC+08:00）" in audit
     missing = ui.get("/findings/does-not-exist")
     assert missing.status_code == 404
@@ -145,3 +150,16 @@ def test_a_handheld_cameras_chart_has_no_people_line(
     # Clock times under the chart and counts beside it.
     ticks = re.findall(r'<text class="tick"[^>]*>([^<]+)</text>', day)
     assert "03:00" in ticks and "12:00" in ticks and "0" in ticks
+
+
+def test_the_sign_in_form_tells_a_throttled_user_to_wait(app_client: TestClient) -> None:
+    def attempt() -> Any:
+        return app_client.post("/login", data={"username": "auditor", "password": "wrong"})
+
+    for _ in range(5):
+        wrong = attempt()
+        assert wrong.status_code == 401 and "用户名或密码错误" in shown(wrong.text)
+    throttled = attempt()
+    assert throttled.status_code == 429 and int(throttled.headers["retry-after"]) > 0
+    text = shown(throttled.text)
+    assert "尝试次数过多，请稍后再试" in text and "用户名或密码错误" not in text

@@ -93,6 +93,17 @@ def test_nothing_is_said_as_none_and_anything_else_as_itself(
     assert ZH.value(value) == zh and EN.value(value) == en
 
 
+def test_audit_details_read_as_words_not_python() -> None:
+    assert ZH.detail(True) == "是" and EN.detail(False) == "no"
+    assert ZH.detail(["/a", "/b"]) == "/a、/b" and EN.detail(("/a", "/b")) == "/a, /b"
+    assert ZH.detail({"boxes": 3, "lot": None}) == "框数: 3, 批次: 无"
+    assert ZH.detail("dismissed", "to") == "已排除" and ZH.detail("dismissed") == "dismissed"
+    assert EN.detail("dismissed", "to") == "Dismissed"
+    assert ZH.detail(None) == "无" and ZH.detail(0) == "0"
+    assert ZH.detail_key("paths") == "路径" and EN.detail_key("paths") == "paths"
+    assert ZH.object_type("scan_job") == "扫描任务" and EN.object_type("scan_job") == "scan_job"
+
+
 def test_moments_and_durations_read_the_same_everywhere() -> None:
     assert ZH.when(AT) == "2026-11-24 08:30:15" == EN.when(AT)
     assert ZH.when(datetime.fromtimestamp(AT, UTC)) == "2026-11-24 08:30:15"
