@@ -212,4 +212,5 @@ def test_a_finding_page_says_why_its_footage_cannot_be_shown(
         [finding, *_] = api.get("/api/findings", params={"camera": "vault-b"}).json()["items"]
         page = api.get(f"/findings/{finding['id']}")
         assert page.status_code == 200
-        assert 'id="no-video"' in page.text and "media roots" in page.text
+        # Said in the page's language (Chinese by default): the reason's code, in words.
+        assert 'id="no-video"' in page.text and "媒体目录" in page.text

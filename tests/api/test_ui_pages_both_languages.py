@@ -163,3 +163,36 @@ def test_the_sign_in_form_tells_a_throttled_user_to_wait(app_client: TestClient)
     assert throttled.status_code == 429 and int(throttled.headers["retry-after"]) > 0
     text = shown(throttled.text)
     assert "尝试次数过多，请稍后再试" in text and "用户名或密码错误" not in text
+
+
+def drawn_spans(d: str) -> list[tuple[float, float]]:
+    """The x ranges an SVG step path `d` ("M x,y H x V y H x ... M ...") draws."""
+    spans = []
+    for piece in d.split("M")[1:]:
+        xs = [float(piece.split(",")[0])] + [float(x) for x in re.findall(r"H([\d.]+)", piece)]
+        spans.append((min(xs), max(xs)))
+    return spans
+
+
+def test_a_gap_in_the_footage_is_a_gap_in_the_chart(
+    clients: dict[str, TestClient], sample_scan: SampleScan
+) -> None:
+    """vault-a's 12 s without video: the counts chart draws nothing over the flagged stretch
+    (no line at zero), and draws on both sides of it."""
+    gap = next(f for f in sample_scan.findings if f.kind.value == "coverage_gap")
+    page = clients["auditor"].get(f"/findings/{gap.id}").text
+    band = re.search(r'<rect class="flagged" x="([\d.]+)" y="0" width="([\d.]+)"', page)
+    assert band is not None
+    left, right = float(band[1]), float(band[1]) + float(band[2])
+    for series in ("persons", "bundles"):
+        path = re.search(rf'<path class="{series}" d="([^"]*)"', page)
+        assert path is not None, series
+        spans = drawn_spans(path[1])
+        assert len(spans) >= 2, spans
+        # Nothing drawn inside the band but the last sample's own step (the samples are
+        # 0.5 s apart, 8 units here) at its edges; a line on either side.
+        edge = 20.0
+        assert all(b <= left + edge or a >= right - edge for a, b in spans), (spans, band)
+        assert any(b <= left + edge for a, b in spans), spans
+        assert any(a >= right - edge for a, b in spans), spans
+    assert "空白处为无计数数据" in page
