@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from api.access import audit_scope, own_only
 from api.audit_trail import verify_and_record
 from api.deps import ClientDep, MaybeUser, SessionDep, StateDep
 from api.errors import ApiError
@@ -42,8 +43,12 @@ def audit_page(
         state,
         me,
         "audit.html",
-        records=load_audit(session, offset=offset, limit=PAGE_SIZE, newest_first=True),
-        total=count_audit(session),
+        # The page shows what `/api/audit` gives the same user: a user limited to cameras
+        # reads their cameras' records and their own doings.
+        records=load_audit(
+            session, offset=offset, limit=PAGE_SIZE, newest_first=True, scope=audit_scope(me)
+        ),
+        total=count_audit(session, scope=audit_scope(me)),
         offset=offset,
         limit=PAGE_SIZE,
         chain=chain,
@@ -65,8 +70,9 @@ def jobs_page(
         state,
         me,
         "jobs.html",
-        scan_jobs=list_jobs(session, limit=PAGE_SIZE),
-        runs=list_runs(session, limit=PAGE_SIZE),
+        scan_jobs=list_jobs(session, limit=PAGE_SIZE, submitted_by=own_only(me)),
+        # A nightly run covers every camera of the site: none for a user limited to some.
+        runs=[] if me.cameras else list_runs(session, limit=PAGE_SIZE),
         may_scan=me.role.at_least(Role.INSPECTOR),
         error=error,
     )

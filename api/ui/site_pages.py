@@ -15,7 +15,7 @@ from analyzer.findings import Finding, Severity
 from analyzer.legs import derive_legs
 from analyzer.recording import RecordingInfo
 from analyzer.wallclock import day_window
-from api.access import visible_cameras
+from api.access import lot_visible, visible_cameras
 from api.deps import MaybeUser, SessionDep, StateDep
 from api.errors import not_found
 from api.ui import charts
@@ -38,7 +38,11 @@ def lots_page(
     request: Request, state: StateDep, session: SessionDep, user: MaybeUser
 ) -> HTMLResponse:
     me = page_user(request, user)
-    lots = events_by_lot(load_custody_events(session)).items()
+    lots = [
+        (lot, events)
+        for lot, events in events_by_lot(load_custody_events(session)).items()
+        if lot_visible(events, me, state.site)
+    ]
     return render(request, state, me, "lots.html", lots=lots)
 
 
@@ -52,7 +56,8 @@ def lot_page(
 ) -> HTMLResponse:
     me = page_user(request, user)
     events = load_custody_events(session, lot=lot)
-    if not events:
+    # A lot the user may not see is answered as one that does not exist.
+    if not events or not lot_visible(events, me, state.site):
         raise not_found(f"lot {lot}")
     words = page_words(request, state)
     legs = derive_legs(events).legs
