@@ -12,7 +12,7 @@ needs it. Nothing is downloaded.
 
 CLI (``vaultwatch train-bundles`` calls `main`)::
 
-    python -m pipelines.training.train_bundles --out out/bundle_yolo.onnx
+    python -m pipelines.training.train_bundles --out out/bundle_yolox.onnx
     python -m pipelines.training.train_bundles --user-data site_labels/ --out out/site.onnx
 """
 
@@ -54,13 +54,13 @@ from pipelines.training.yolo_dataset import UserDataset, copy_user_labels, load_
 
 log = logging.getLogger(__name__)
 
-MODEL_NAME = "bundle_yolo"
-"""The built-in name (kept from the earlier Ultralytics model, so sites and findings that name
-it count with the new weights)."""
+MODEL_NAME = "bundle_yolox"
+"""The built-in name of the YOLOX bundle model (the default bundle model is still the earlier
+`bundle_yolo`; see models/README.md)."""
 COCO_BASE = BUILTIN_DIR / "yolox_nano.onnx"
 """COCO-pretrained YOLOX-Nano (Apache-2.0, Megvii): the starting point of a fresh run."""
 SHIPPED_BUNDLE_MODEL = BUILTIN_DIR / f"{MODEL_NAME}.onnx"
-"""The shipped bundle model: where a site's fine-tune (`--user-data`) starts."""
+"""The shipped YOLOX bundle model: where a site's fine-tune (`--user-data`) starts."""
 DESCRIPTION = "VaultWatch paper-bundle detector (one class: bundle), YOLOX-Nano fine-tuned"
 _VAL_FOLDERS = {"val", "valid", "validation", "test"}
 BACKBONE_STAGES = ("stem", "dark2", "dark3", "dark4", "dark5")
@@ -71,7 +71,7 @@ BACKBONE_STAGES = ("stem", "dark2", "dark3", "dark4", "dark5")
 class TrainConfig:
     """Everything that decides the trained model. Defaults are the shipped model's recipe."""
 
-    out: Path = Path("out/bundle_yolo.onnx")
+    out: Path = Path("out/bundle_yolox.onnx")
     work_dir: Path = Path("out/bundle-training")
     """Rendered dataset, backgrounds and people cut from videos; safe to delete afterwards."""
     train_images: int = 3000
@@ -268,15 +268,25 @@ def _versions() -> dict[str, str]:
     return out
 
 
+def _recipe_of(path: Path) -> dict[str, Any] | None:
+    from pipelines.training.yolox_export import read_metadata
+
+    recipe = read_metadata(path).get("recipe")
+    return dict(recipe) if isinstance(recipe, dict) else None
+
+
 def make_recipe(
     cfg: TrainConfig, data: BuiltDataset, fit_seconds: float, steps: int
 ) -> dict[str, Any]:
     """The training recipe as plain JSON data (goes into the ONNX metadata and the README)."""
     start = starting_weights(cfg)
+    # The lineage: the starting file, and its own recipe when it is an earlier export of this
+    # pipeline, so the chain always ends at the COCO weights it all came from.
+    parent = _recipe_of(start)
     return {
         "classes": list(CLASS_NAMES),
         "architecture": "YOLOX-Nano (torch rebuild, BatchNorm folded)",
-        "base": {"weights": start.name, "sha256": sha256_file(start)},
+        "base": {"weights": start.name, "sha256": sha256_file(start), "recipe": parent},
         "imgsz": cfg.imgsz,
         "crop": cfg.crop,
         "epochs": cfg.epochs,
