@@ -1,12 +1,14 @@
-"""Measure a bundle detector on a held-out synthetic set, through the product's detector path.
+"""Measure a bundle detector on held-out synthetic frames, through the product's detector path.
 
-The frames come from `synth_bundles` with `HELDOUT_SEED`, a seed training never uses, so no
-held-out frame was seen in training. The model runs through the product's ONNX Runtime backend
-(`models.backends.onnx_ultralytics`: letterbox, decode, NMS, `Detections`), once at a very low
-threshold; precision and recall are read at the product's operating threshold and AP50 from all
-detections. Needs no torch.
+Two sources of frames (`Renderer`): the training renderer `synth_bundles` at `HELDOUT_SEED`, a
+seed training never uses, and the independently written `eval_renderer`, which no model is
+trained on. The model runs through the product's ONNX Runtime backend (`onnx_yolox` or
+`onnx_ultralytics`, by the output's layout: letterbox, decode, NMS, `Detections`), once at a very
+low threshold; precision and recall are read at the product's operating threshold and AP50 from
+all detections. Needs no torch.
 
-CLI: ``python -m pipelines.training.evaluate_bundles models/weights/bundle_yolo.onnx --count 500``.
+CLI: ``python -m pipelines.training.evaluate_bundles models/weights/bundle_yolox.onnx --count 500
+--renderer independent``.
 """
 
 from __future__ import annotations
