@@ -104,12 +104,13 @@ def install_error_handlers(
             return page_error(request, exc)
         return error_response(exc.status, exc.code, exc.message, exc.headers)
 
+    # An unknown address or a bad parameter met by a page is answered as a page too (in the
+    # reader's language), not with the API's JSON.
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = _BY_STATUS.get(exc.status_code, ErrorCode.INVALID_REQUEST)
-        return error_response(
-            exc.status_code, code, str(exc.detail), dict(exc.headers or {}) or None
-        )
+        headers = dict(exc.headers or {}) or None
+        return await _api_error(request, ApiError(exc.status_code, code, str(exc.detail), headers))
 
     # Only a client's value can take date arithmetic out of range here (a day of year 1 or
     # 9999 in the site's zone, a time the store cannot hold): a bad request, not a crash.
@@ -123,8 +124,9 @@ def install_error_handlers(
     app.add_exception_handler(TimeOutOfRange, _out_of_range)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:10]
         )
-        return error_response(422, ErrorCode.INVALID_REQUEST, problems or "invalid request")
+        error = ApiError(422, ErrorCode.INVALID_REQUEST, problems or "invalid request")
+        return await _api_error(request, error)
