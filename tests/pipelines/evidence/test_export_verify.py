@@ -56,7 +56,7 @@ def test_package_contents_and_export_record(sample_store, package):
         assert twin.read_bytes() == original.read_bytes()
     assert manifest["case"] == "LEAK-2026-07"
     assert manifest["period_from"] == "2026-11-24T08:29:00.000+08:00"
-    assert [m["name"] for m in manifest["models"]] == ["bundle_yolo", "yolox-nano"]
+    assert [m["name"] for m in manifest["models"]] == ["bundle_yolo", "bundle_yolox", "yolox-nano"]
     findings = json.loads((package / "findings" / "findings.json").read_text(encoding="utf-8"))
     assert findings["findings"], "the sample's planted custody violations are in the period"
     events = json.loads((package / "custody" / "events.json").read_text(encoding="utf-8"))
