@@ -36,6 +36,7 @@ from pipelines.store import (
     save_custody_events,
     save_scan_results,
 )
+from pipelines.store.nightly import start_run
 from pipelines.store.users import Role, add_user
 
 REPO = Path(__file__).resolve().parents[2]
@@ -143,6 +144,34 @@ def sign_in(client: TestClient, name: str) -> TestClient:
     response = client.post("/api/auth/login", json={"username": name, "password": PASSWORD})
     assert response.status_code == 200, response.text
     return client
+
+
+def confirm(client: TestClient, finding_id: str) -> None:
+    """Confirm a finding through the API (an audited review decision)."""
+    answer = client.patch(
+        f"/api/findings/{finding_id}", json={"state": "confirmed", "comment": "ok"}
+    )
+    assert answer.status_code == 200, answer.text
+
+
+def add_vault_auditor_and_run(settings: ServiceSettings) -> int:
+    """An auditor limited to camera vault-a ("vault-a-auditor") and a nightly run in the
+    store; returns the run's id."""
+    engine = open_store(settings.db)
+    with Session(engine) as session:
+        add_user(
+            session,
+            username="vault-a-auditor",
+            role=Role.AUDITOR,
+            password=PASSWORD,
+            cameras=("vault-a",),
+            created_by="test",
+            created_at=datetime.now(UTC),
+        )
+        run_id = start_run(session, backend="inprocess", at=datetime.now(UTC))
+        session.commit()
+    engine.dispose()
+    return run_id
 
 
 @pytest.fixture

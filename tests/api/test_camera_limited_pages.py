@@ -4,37 +4,18 @@ own scan jobs, no nightly runs, and only the lots that touched their cameras."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
 
 from api.app import create_app
 from api.settings import ServiceSettings
-from pipelines.store import open_store
-from pipelines.store.nightly import start_run
-from pipelines.store.users import Role, add_user
-from tests.api.conftest import PASSWORD, SampleScan, sign_in
+from tests.api.conftest import SampleScan, add_vault_auditor_and_run, confirm, sign_in
 
 
 def test_pages_show_a_camera_limited_user_only_their_cameras(
     settings: ServiceSettings, sample_scan: SampleScan
 ) -> None:
-    engine = open_store(settings.db)
-    with Session(engine) as session:
-        add_user(
-            session,
-            username="vault-a-auditor",
-            role=Role.AUDITOR,
-            password=PASSWORD,
-            cameras=("vault-a",),
-            created_by="test",
-            created_at=datetime.now(UTC),
-        )
-        run_id = start_run(session, backend="inprocess", at=datetime.now(UTC))
-        session.commit()
-    engine.dispose()
+    run_id = add_vault_auditor_and_run(settings)
     app = create_app(settings)
     with TestClient(app) as service:
         check_pages(service, app, sample_scan, run_id)
@@ -47,10 +28,7 @@ def check_pages(service: TestClient, app: FastAPI, sample_scan: SampleScan, run_
     vault_finding = next(f for f in sample_scan.findings if f.camera == "vault-a")
     phone_finding = next(f for f in sample_scan.findings if f.camera == "phone-2")
     for finding in (vault_finding, phone_finding):
-        answer = inspector.patch(
-            f"/api/findings/{finding.id}", json={"state": "confirmed", "comment": "ok"}
-        )
-        assert answer.status_code == 200, answer.text
+        confirm(inspector, finding.id)
     assert inspector.post("/api/scan-jobs", json={"paths": ["handheld-1"]}).status_code == 202
 
     # Audit page: the phone user sees the review of their camera's finding, not vault-a's

@@ -4,51 +4,25 @@ their cameras watch or carried by their recorders, their own scan jobs, no night
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
 
 from api.app import create_app
 from api.settings import ServiceSettings
-from pipelines.store import open_store
-from pipelines.store.nightly import start_run
-from pipelines.store.users import Role, add_user
-from tests.api.conftest import PASSWORD, SampleScan, sign_in
-
-
-def review(client: TestClient, finding_id: str) -> None:
-    answer = client.patch(
-        f"/api/findings/{finding_id}", json={"state": "confirmed", "comment": "ok"}
-    )
-    assert answer.status_code == 200, answer.text
+from tests.api.conftest import SampleScan, add_vault_auditor_and_run, confirm, sign_in
 
 
 def test_camera_limited_users_read_only_their_cameras_records(
     settings: ServiceSettings, sample_scan: SampleScan
 ) -> None:
-    engine = open_store(settings.db)
-    with Session(engine) as session:
-        add_user(
-            session,
-            username="vault-a-auditor",
-            role=Role.AUDITOR,
-            password=PASSWORD,
-            cameras=("vault-a",),
-            created_by="test",
-            created_at=datetime.now(UTC),
-        )
-        start_run(session, backend="inprocess", at=datetime.now(UTC))
-        session.commit()
-    engine.dispose()
+    add_vault_auditor_and_run(settings)
     app = create_app(settings)
     with TestClient(app) as anonymous:
         inspector, admin = sign_in(TestClient(app), "inspector"), sign_in(TestClient(app), "admin")
         phone, vault = sign_in(TestClient(app), "phone-inspector"), TestClient(app)
         vault_finding = next(f for f in sample_scan.findings if f.camera == "vault-a")
         phone_finding = next(f for f in sample_scan.findings if f.camera == "phone-2")
-        review(inspector, vault_finding.id)
-        review(inspector, phone_finding.id)
+        confirm(inspector, vault_finding.id)
+        confirm(inspector, phone_finding.id)
         assert (
             anonymous.post(
                 "/api/auth/login", json={"username": "phone-inspector", "password": "wrong guess"}
