@@ -8,8 +8,10 @@ The reading is the I/O edge around `analyzer.clock_face` (learning and template 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +24,7 @@ from analyzer.clock_face import (
     ClockNotFound,
     NothingTicks,
     TickCounter,
+    TickPatch,
     learn_clock_face,
     timekeeping,
 )
@@ -41,6 +44,9 @@ LEARN_SPAN_S = 30.0
 # Seconds of it in which the ticking digit is looked for: three ticks in each third.
 TICK_SPAN_S = 12.0
 LEARN_EVERY_S = 0.2
+# Bytes of luma the tick span's pictures may take while its ticking digits are looked for:
+# a 1080p picture's 12 s (124 MB) fit, so its window is decoded once; a 4K one's do not.
+TICK_SPAN_BUDGET = 160 * 2**20
 # Where in a recording learning is tried, in seconds: a smeared clock or a cut during the
 # first window must not leave the whole file unread.
 LEARN_AT_S = (0.0, 30.0, 60.0, 120.0, 300.0, 600.0)
@@ -111,31 +117,64 @@ def learning_windows(duration_s: float) -> list[StreamSpan]:
 def _learn_in_window(path: Path, crop: _Crop, window: StreamSpan) -> ClockFace:
     """The face of the clock in `window` (seconds), inside the crop's coordinates.
 
-    The ticking digit is found in the window's first TICK_SPAN_S, keeping no frames; the
-    window is then decoded again keeping only each candidate digit's text line (half a
-    minute of 1080p kept whole would take 300 MB). Raises NothingTicks, ClockNotFound or
-    LayoutError (the first candidate's reason)."""
+    The ticking digit is found in the window's first TICK_SPAN_S; then only each candidate
+    digit's text line is kept (half a minute of 1080p kept whole would take 300 MB). The
+    window is decoded once: the tick span's pictures are kept until the candidates are known
+    and then cut down to their lines, unless they would take more than TICK_SPAN_BUDGET
+    bytes (a 4K camera), when the tick span is decoded again instead. Raises NothingTicks,
+    ClockNotFound or LayoutError (the first candidate's reason)."""
     at, end = window
-    counter = TickCounter(at, min(TICK_SPAN_S, end - at))
     ticks = StreamSpan(at, min(end, at + TICK_SPAN_S))
-    for frame in media.iter_frames(path, every_s=LEARN_EVERY_S, window=ticks):
-        counter.add(frame.time, crop.rows(frame))
+    counter = TickCounter(at, ticks.end - at)
+    keep = crop.area * (ticks.end - at) / LEARN_EVERY_S <= TICK_SPAN_BUDGET
+    frames = iter(media.iter_frames(path, every_s=LEARN_EVERY_S, window=window if keep else ticks))
+    kept: list[tuple[float, npt.NDArray[np.uint8]]] = []
+    after_ticks: list[media.DecodedFrame] = []
+    for frame in frames:
+        if frame.time >= ticks.end:
+            after_ticks.append(frame)
+            break
+        luma = crop.rows(frame)
+        counter.add(frame.time, luma)
+        if keep:
+            kept.append((frame.time, luma))
     patches = counter.patches()
-    # One decode keeps every candidate's text line (thin bands, a few MB each): a window
-    # whose candidates all fail costs one decode, not one per candidate.
-    times: list[float] = []
-    lines: list[list[npt.NDArray[np.uint8]]] = [[] for _ in patches]
-    for frame in media.iter_frames(path, every_s=LEARN_EVERY_S, window=window):
-        times.append(frame.time)
-        for kept, patch in zip(lines, patches, strict=True):
-            kept.append(crop.rows(frame, patch.top, patch.bottom))
-    failures: list[ClockNotFound | LayoutError] = []
-    for kept, patch in zip(lines, patches, strict=True):
-        try:
-            return learn_clock_face(np.array(times), np.stack(kept), patch)
-        except (ClockNotFound, LayoutError) as exc:
-            failures.append(exc)
-    raise failures[0]
+    lines = _TextLines(patches)
+    for shown_at, luma in kept:
+        lines.add(shown_at, [luma[patch.top : patch.bottom] for patch in patches])
+    kept.clear()
+    rest: Iterable[media.DecodedFrame] = (
+        chain(after_ticks, frames)
+        if keep
+        else media.iter_frames(path, every_s=LEARN_EVERY_S, window=window)
+    )
+    for frame in rest:
+        lines.add(frame.time, [crop.rows(frame, patch.top, patch.bottom) for patch in patches])
+    return lines.learn()
+
+
+class _TextLines:
+    """Each candidate digit's text line, frame after frame: one decode serves them all, so a
+    window whose candidates all fail costs one decode, not one per candidate."""
+
+    def __init__(self, patches: Sequence[TickPatch]) -> None:
+        self._patches = patches
+        self._times: list[float] = []
+        self._lines: list[list[npt.NDArray[np.uint8]]] = [[] for _ in patches]
+
+    def add(self, time: float, lines: Sequence[npt.NDArray[np.uint8]]) -> None:
+        self._times.append(time)
+        for kept, line in zip(self._lines, lines, strict=True):
+            kept.append(line.copy())
+
+    def learn(self) -> ClockFace:
+        failures: list[ClockNotFound | LayoutError] = []
+        for kept, patch in zip(self._lines, self._patches, strict=True):
+            try:
+                return learn_clock_face(np.array(self._times), np.stack(kept), patch)
+            except (ClockNotFound, LayoutError) as exc:
+                failures.append(exc)
+        raise failures[0]
 
 
 @dataclass(frozen=True)
@@ -157,6 +196,10 @@ class _Crop:
         return cls(
             left, top, max(left + 1, int(x1 * info.width)), max(top + 1, int(y1 * info.height))
         )
+
+    @property
+    def area(self) -> int:
+        return (self.right - self.left) * (self.bottom - self.top)
 
     def rows(
         self, frame: media.DecodedFrame, top: int = 0, bottom: int | None = None

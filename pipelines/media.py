@@ -12,6 +12,7 @@ import logging
 import threading
 from array import array
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -29,6 +30,7 @@ from analyzer.gating import GopPlan
 from analyzer.intervals import StreamSpan
 from analyzer.sampling import SampleGrid
 from analyzer.signals import PacketTimeline
+from pipelines.read_ahead import read_ahead
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,10 @@ VIDEO_SUFFIXES = frozenset(
         ".265",
     }
 )
+
+# Decoded frames waiting for the caller (a 1080p one holds 3 MB): enough to keep the decoder
+# busy while the caller analyses a frame that takes longer than the next one.
+READ_AHEAD = 4
 
 # FFmpeg is chatty about every damaged packet; the count of errors is what we report.
 av.logging.set_level(av.logging.FATAL)
@@ -390,12 +396,31 @@ def iter_frames(
 
     Every frame is decoded (inter-coded video needs it) but only the sampled ones are handed
     out, and a picture is converted only when the caller asks for it, which is where the cost
-    lies. `stats` is updated as decoding goes, so after the iterator is exhausted it says how
-    far the file decoded and how many packets failed. `progress` receives the time of each
-    sampled frame. A `plan` (from the packet screening) limits static GOPs to their keyframe.
-    A `window` (start, end) in seconds decodes only the frames shown in [start, end), seeking
-    to the keyframe before `start`.
+    lies. Decoding runs READ_AHEAD frames ahead in a thread of its own, so that it overlaps
+    the caller's analysis. `stats` is updated as decoding goes, so after the iterator is
+    exhausted it says how far the file decoded and how many packets failed. `progress`
+    receives the time of each sampled frame (in the caller's thread, once it is handed over).
+    A `plan` (from the packet screening) limits static GOPs to their keyframe. A `window`
+    (start, end) in seconds decodes only the frames shown in [start, end), seeking to the
+    keyframe before `start`.
     """
+    stats = stats if stats is not None else DecodeStats()
+    with closing(
+        read_ahead(lambda: _sampled_frames(path, every_s, stats, plan, window), READ_AHEAD)
+    ) as frames:
+        for frame in frames:
+            yield frame
+            if progress is not None:
+                progress(frame.time)
+
+
+def _sampled_frames(
+    path: Path,
+    every_s: float,
+    stats: DecodeStats,
+    plan: GopPlan | None,
+    window: StreamSpan | None,
+) -> Iterator[DecodedFrame]:
     stats = stats if stats is not None else DecodeStats()
     with _open(path) as container:
         stream = _video_stream(container, path)
@@ -434,8 +459,6 @@ def iter_frames(
             if not grid.due(time):
                 continue
             yield DecodedFrame(time, frame)
-            if progress is not None:
-                progress(time)
 
 
 _reformatters = threading.local()

@@ -88,6 +88,30 @@ def test_a_clock_region_from_the_site_limits_the_search(tmp_path):
         learn_face(path, 40.0, ClockSettings(region=(0.0, 0.0, 0.5, 0.5), hours=12))
 
 
+def test_a_window_is_decoded_once_unless_its_tick_span_would_not_fit_in_memory(
+    tmp_path, monkeypatch
+):
+    style = STYLES[0]
+    path = write_clock_clip(tmp_path / "clip.mp4", style, ClockPlan(BEFORE_MIDNIGHT), 40.0)
+    decoded: list[tuple[float, float]] = []
+    real_iter_frames = media.iter_frames
+
+    def counting(path, **kwargs):
+        decoded.append(tuple(kwargs["window"]))
+        return real_iter_frames(path, **kwargs)
+
+    monkeypatch.setattr(clock_reader.media, "iter_frames", counting)
+    once = learn_face(path, 40.0, ClockSettings())
+    assert decoded == [(0.0, clock_reader.LEARN_SPAN_S)]
+
+    decoded.clear()
+    monkeypatch.setattr(clock_reader, "TICK_SPAN_BUDGET", 1)
+    twice = learn_face(path, 40.0, ClockSettings())
+    assert decoded == [(0.0, clock_reader.TICK_SPAN_S), (0.0, clock_reader.LEARN_SPAN_S)]
+    assert (twice.top, twice.bottom, twice.fields) == (once.top, once.bottom, once.fields)
+    assert np.array_equal(twice.cells, once.cells)
+
+
 def test_a_file_too_damaged_to_learn_from_borrows_its_cameras_face(tmp_path):
     style = STYLES[0]
     good = write_clock_clip(tmp_path / "a.mp4", style, ClockPlan(BEFORE_MIDNIGHT), 40.0)
