@@ -22,6 +22,7 @@ from typing import Any, cast
 
 import av
 import av.error
+import cv2
 import numpy as np
 import numpy.typing as npt
 from av.video.reformatter import VideoReformatter
@@ -107,15 +108,31 @@ class DecodedFrame:
     Conversions apply rotation metadata, so callers always get the picture as displayed.
     """
 
-    __slots__ = ("_frame", "time")
+    __slots__ = ("_frame", "_thumbnail", "time")
 
     def __init__(self, time: float, frame: av.VideoFrame) -> None:
         self.time = time
         self._frame = frame
+        self._thumbnail: npt.NDArray[np.uint8] | None = None
 
     def gray(self, width: int | None = None) -> npt.NDArray[np.uint8]:
-        """(h, w) uint8 luma, scaled to `width` pixels wide (aspect kept) when given."""
-        return _convert(self._frame, PixelFormat.GRAY, width)
+        """(h, w) uint8 luma, scaled to `width` pixels wide (aspect kept) when given.
+
+        A thumbnail narrower than one already made is scaled down from that one: the scan's
+        picture checks and its detector gate each want one, and scaling the full picture
+        (2 MB at 1080p) costs fifty times as much as scaling a 160-px thumbnail."""
+        if width is None:
+            return _convert(self._frame, PixelFormat.GRAY, None)
+        made = self._thumbnail
+        if made is not None and made.shape[1] > width:
+            height = _scaled_height(self._frame, width)
+            return cast(
+                npt.NDArray[np.uint8],
+                cv2.resize(made, (width, height), interpolation=cv2.INTER_AREA),
+            )
+        image = _convert(self._frame, PixelFormat.GRAY, width)
+        self._thumbnail = image
+        return image
 
     def bgr(self, width: int | None = None) -> npt.NDArray[np.uint8]:
         """(h, w, 3) uint8 BGR, scaled to `width` pixels wide (aspect kept) when given."""
@@ -482,15 +499,23 @@ def _reformatter(pixel_format: PixelFormat, width: int, height: int) -> VideoRef
     return cache[key]
 
 
+def _scaled_height(frame: av.VideoFrame, width: int) -> int:
+    """Rows of the displayed picture scaled to `width` columns, aspect kept."""
+    turned = _rotation(frame) in (90, 270)
+    display_width, display_height = (
+        (frame.height, frame.width) if turned else (frame.width, frame.height)
+    )
+    return max(2, round(display_height * width / display_width))
+
+
 def _convert(
     frame: av.VideoFrame, pixel_format: PixelFormat, width: int | None
 ) -> npt.NDArray[np.uint8]:
     rotation = _rotation(frame)
     turned = rotation in (90, 270)
     display_width = frame.height if turned else frame.width
-    display_height = frame.width if turned else frame.height
     if width is not None and width != display_width:
-        height = max(2, round(display_height * width / display_width))
+        height = _scaled_height(frame, width)
         out_w, out_h = (height, width) if turned else (width, height)
         frame = _reformatter(pixel_format, out_w, out_h).reformat(
             frame, width=out_w, height=out_h, format=pixel_format.value, interpolation="AREA"

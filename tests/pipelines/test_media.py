@@ -186,3 +186,25 @@ def test_originals_are_never_written(tmp_path):
     list(media.gop_heads(path, [0.0, 1.0], 0.6, 0.2))
     media.frame_at(path, 1.0)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_a_narrower_thumbnail_is_scaled_from_the_one_made_before(tmp_path, monkeypatch):
+    path = write_clip(tmp_path / "clip.mp4", regular(1.0, 10.0), noisy_scene(640, 360, seed=2))
+    widths: list[int | None] = []
+    convert = media._convert
+
+    def counted(frame, pixel_format, width):
+        widths.append(width)
+        return convert(frame, pixel_format, width)
+
+    for frame in media.iter_frames(path, every_s=0.5):
+        direct = frame.gray(96)
+        monkeypatch.setattr(media, "_convert", counted)
+        frame.gray(160)
+        derived = frame.gray(96)
+        monkeypatch.setattr(media, "_convert", convert)
+        assert widths == [160]  # the picture itself was scaled once
+        widths.clear()
+        assert derived.shape == direct.shape
+        # the same picture within rounding (one AREA scaling after the other)
+        assert np.abs(derived.astype(int) - direct.astype(int)).mean() < 2.0
