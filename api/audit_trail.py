@@ -34,6 +34,8 @@ class Action(StrEnum):
     FINDING_REVIEW = "finding.review"
     CLIP_VIEW = "clip.view"
     CLIP_DOWNLOAD = "clip.download"
+    # What the finding page's player reports it played (V12), not a response sending bytes.
+    CLIP_PLAYED = "clip.played"
     RECORDING_VIEW = "recording.view"
     RECORDING_DOWNLOAD = "recording.download"
     THUMBNAIL_VIEW = "thumbnail.view"

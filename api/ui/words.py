@@ -8,6 +8,7 @@ on a page and on a filed form; the English ones are the values themselves, made 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -49,6 +50,9 @@ OBJECT_NAMES = {
     "audit": "审计链",
     "export": "证据包",
 }
+# Audit actions the printed reports' table (`pipelines.paper.names.ACTION_NAMES`) does not
+# name: what the finding page's player reports it played is recorded by the service alone.
+PAGE_ACTION_NAMES = {"clip.played": "播放片段"}
 YES_NO = {"zh-CN": ("是", "否"), "en": ("yes", "no")}
 # The keys of audit records' details (api/audit_trail, api/routes, the command line's exports).
 DETAIL_KEYS = {
@@ -57,6 +61,7 @@ DETAIL_KEYS = {
     "boxes": "框数",
     "boxes_before": "原框数",
     "bundles": "试卷袋",
+    "camera": "摄像机",
     "cameras": "摄像机",
     "case": "案件",
     "clips": "片段",
@@ -71,6 +76,7 @@ DETAIL_KEYS = {
     "made_by": "制作方式",
     "offset_ms": "偏移（毫秒）",
     "paths": "路径",
+    "played": "播放时段",
     "range": "字节范围",
     "recording": "录像",
     "records": "记录数",
@@ -92,6 +98,10 @@ def is_nothing(value: object) -> bool:
     if isinstance(value, str):
         return not value.strip()
     return isinstance(value, Collection) and len(value) == 0
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _readable(value: str) -> str:
@@ -140,7 +150,9 @@ class Words:
         return camera_kind_name(kind) if self.chinese else kind.value
 
     def action(self, action: str) -> str:
-        return action_name(action) if self.chinese else action
+        if not self.chinese:
+            return action
+        return PAGE_ACTION_NAMES.get(action) or action_name(action)
 
     def role(self, role: str) -> str:
         return ROLE_NAMES.get(role, role) if self.chinese else role
@@ -195,11 +207,26 @@ class Words:
             return ", ".join(
                 f"{self.detail_key(str(k))}: {self.detail(v)}" for k, v in value.items()
             )
+        if key == "played" and isinstance(value, list):
+            spans = self._played(value)
+            if spans is not None:
+                return spans
         if isinstance(value, list | tuple | set | frozenset):
             return ("、" if self.chinese else ", ").join(self.detail(v) for v in value)
         if key in ("from", "to") and value in set(ReviewState):
             return self.review(value)
         return str(value)
+
+    def _played(self, spans: list[Any]) -> str | None:
+        """A played clip's wall-clock spans ([[start, end], ...], POSIX seconds) as
+        "2026-11-24 08:00:05–08:00:09", or None when they are not such pairs."""
+        if not all(
+            isinstance(pair, list) and len(pair) == 2 and all(_is_number(t) for t in pair)
+            for pair in spans
+        ):
+            return None
+        joined = "、" if self.chinese else ", "
+        return joined.join(f"{self.when(start)}–{self.clock(end)}" for start, end in spans)
 
     def value(self, value: Any) -> Any:
         """`value` itself, or 无 where it is nothing (None, "", [], {})."""

@@ -7,10 +7,14 @@ each check recorded on a form. A block counts as checked when
   vault's fixed cameras' decoded recordings covers it, holes shorter than the site's
   `segment_gap_s` aside), or
 - a person played back, in the review service, footage of the vault's cameras covering at
-  least `PLAYED_THROUGH` of the block's recorded footage (`views`: clip views; a recording
-  sent for download or a review decision is listed but plays nothing),
+  least `PLAYED_THROUGH` of the block's recorded footage. Only what the finding page's player
+  reports as really played counts (`clip.played` records: the wall-clock spans the video
+  element played, overlaps counted once). A clip served to the player (`clip.view`), a
+  recording sent for download and a review decision are listed on the row but play nothing,
 
 and the row says which (`CheckStatus`) and how much was played (`played_s` of `recorded_s`).
+In the form's words: "回放 X 分钟 / 录像 Y 分钟" is the footage an inspector's player actually
+played of the block's recorded footage; 已检查（人工回放） needs at least 95 % of it.
 A block with no analysed footage at all is `NO_RECORDING` and never checked: there was
 nothing to play back, whatever else happened.
 
@@ -185,7 +189,7 @@ def build_form(
             for block in blocks_of_day(day, zone):
                 block_coverage = coverage(together, block.span, join_s)
                 views = tuple(v for v in room_views if touches(v.seen, block.span))
-                played = [v.seen for v in views if v.played]
+                played = [span for v in views for span in v.played]
                 rows.append(
                     FormRow(
                         room=room,

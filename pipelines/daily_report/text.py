@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from analyzer.intervals import Span
+from analyzer.intervals import Span, merge_spans
 from pipelines.daily_report.form import FormRow, PlaybackForm
 from pipelines.daily_report.labels import (
     action_name,
@@ -28,6 +28,8 @@ DAY_TITLE = "保密室监控日报"
 # Beyond these a cell says how many more; the review service lists them all.
 MAX_GAPS_SHOWN = 4
 MAX_VIEWS_SHOWN = 3
+# Played spans named in one inspection's line.
+MAX_SPANS_SHOWN = 2
 MAX_FINDINGS_SHOWN = 6
 
 
@@ -88,9 +90,26 @@ def finding_line(stored: StoredFinding, zone: tzinfo) -> str:
 
 
 def view_line(view: Viewing, zone: tzinfo) -> str:
-    """An inspection in a cell: "张三（inspector）回放录像 2026-11-25 07:10:02"."""
+    """An inspection in a cell: "张三（inspector）查看片段 2026-11-25 07:10:02"; footage the
+    player played says which: "张三（inspector）播放 08:00:05–08:02:05 于 2026-11-25 07:10:02"."""
     role = f"（{view.role}）" if view.role else ""
+    if view.played:
+        spans = merge_spans(list(view.played))
+        shown = "、".join(span_text(span, zone) for span in spans[:MAX_SPANS_SHOWN])
+        more = f" 等 {len(spans)} 段" if len(spans) > MAX_SPANS_SHOWN else ""
+        return f"{view.actor}{role}播放 {shown}{more} 于 {stamp(view.at, zone)}"
     return f"{view.actor}{role}{action_name(view.action)} {stamp(view.at, zone)}"
+
+
+def shown_views(views: Sequence[Viewing]) -> list[Viewing]:
+    """The inspections a cell lists: a clip served to someone whose player then reported
+    playing it is said by the played line alone (it names what was played)."""
+    played = {(v.actor, v.object_type, v.object_id) for v in views if v.played}
+    return [
+        v
+        for v in views
+        if v.action != "clip.view" or (v.actor, v.object_type, v.object_id) not in played
+    ]
 
 
 def _limited(lines: list[str], limit: int, unit: str) -> str:
@@ -115,7 +134,7 @@ def row_text(row: FormRow, zone: tzinfo) -> RowText:
         scan += "\n单机缺失：" + "；".join(
             f"{s.camera} {minutes(s.uncovered_s)}" for s in row.shortfalls
         )
-    views = [view_line(v, zone) for v in row.views]
+    views = [view_line(v, zone) for v in shown_views(row.views)]
     if row.views and not cov.empty:
         # How much of the block's footage was played in front of someone (V12).
         views.insert(0, f"回放 {minutes(row.played_s)} / 录像 {minutes(row.recorded_s)}")

@@ -3,35 +3,40 @@ time, and when. Pure: audit records in, `Viewing`s out.
 
 The review service names the footage an audit record is about by its object: a recording
 view (`recording.view`) names the recording ("recording", its sha256); a clip view
-(`clip.view`) and a review decision (`finding.review`) name the finding ("finding", its id).
-What was seen is the recording's decoded span, or the finding's span, never after the moment
-of the record (nobody plays back footage not yet recorded).
+(`clip.view`), a played clip (`clip.played`) and a review decision (`finding.review`) name the
+finding ("finding", its id). What was seen is the recording's decoded span, or the finding's
+span, never after the moment of the record (nobody plays back footage not yet recorded).
 
-Only a clip view is footage played in the review service (its player shows the finding's
-span). A recording view is the file sent to someone, who may play any part of it elsewhere or
-none; a review decision is a judgement, not a playback. Both are listed on the form, and
-neither counts as footage played through (V12).
+Only a played clip is footage played in front of the inspector: the finding page's player
+reports what it really played (its `played` ranges, on the wall clock in the record's
+`played` detail, with the `camera`). Serving a clip (`clip.view`) is not playing it: the
+player may have been closed after a second. A recording view is the file sent to someone, who
+may play any part of it elsewhere or none; a review decision is a judgement, not a playback.
+All are listed on the form; only played spans count as footage played through (V12).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from analyzer.findings import Finding
 from analyzer.intervals import Span
 from analyzer.recording import RecordingInfo
 from pipelines.store.audit import AuditRecord
 
-INSPECTION_ACTIONS = frozenset({"recording.view", "clip.view", "finding.review"})
-# The inspections whose footage was played in front of the inspector.
-PLAYBACK_ACTIONS = frozenset({"clip.view"})
+PLAYED_ACTION = "clip.played"
+INSPECTION_ACTIONS = frozenset({"recording.view", "clip.view", PLAYED_ACTION, "finding.review"})
 
 
 @dataclass(frozen=True, slots=True)
 class Viewing:
     """One inspection: `actor` (with `role`) did `action` at `at` (POSIX seconds) on footage
-    of `cameras` covering `seen`; `object_type` / `object_id` as the audit record names it."""
+    of `cameras` covering `seen`; `object_type` / `object_id` as the audit record names it.
+    `played`: the wall-clock spans the player reported as played (empty for every action but
+    a played clip)."""
 
     actor: str
     role: str
@@ -42,11 +47,7 @@ class Viewing:
     object_type: str
     object_id: str
     seq: int
-
-    @property
-    def played(self) -> bool:
-        """Whether `seen` was played back in front of the inspector (see the module's note)."""
-        return self.action in PLAYBACK_ACTIONS
+    played: tuple[Span, ...] = ()
 
 
 def viewings(
@@ -56,17 +57,21 @@ def viewings(
     recordings: Mapping[str, RecordingInfo],
 ) -> tuple[Viewing, ...]:
     """The inspections among `records`, in chain order. `findings` (by id) and `recordings`
-    (by sha256) resolve what the records name; a record naming neither is left out."""
+    (by sha256) resolve what the records name; a record naming neither is left out, and so is
+    a played clip whose detail names no camera or no well-formed played span."""
     found = []
     for record in records:
         entry = record.entry
         if entry.action not in INSPECTION_ACTIONS:
             continue
         at = record.at.timestamp()
-        footage = _footage(entry.object_type, entry.object_id, findings, recordings)
+        if entry.action == PLAYED_ACTION:
+            footage = _played_footage(entry.detail, at)
+        else:
+            footage = _footage(entry.object_type, entry.object_id, findings, recordings)
         if footage is None:
             continue
-        cameras, span = footage
+        cameras, span, played = footage
         seen = Span(span.start, min(span.end, at))
         if seen.end < seen.start:
             continue
@@ -81,9 +86,13 @@ def viewings(
                 entry.object_type,
                 entry.object_id,
                 record.seq,
+                played,
             )
         )
     return tuple(found)
+
+
+_Footage = tuple[tuple[str, ...], Span, tuple[Span, ...]]
 
 
 def _footage(
@@ -91,19 +100,50 @@ def _footage(
     object_id: str,
     findings: Mapping[str, Finding],
     recordings: Mapping[str, RecordingInfo],
-) -> tuple[tuple[str, ...], Span] | None:
+) -> _Footage | None:
     if object_type == "recording":
         recording = recordings.get(object_id)
         if recording is None or recording.decoded_to <= recording.start:
             return None
-        return (recording.camera,), Span(recording.start, recording.decoded_to)
+        return (recording.camera,), Span(recording.start, recording.decoded_to), ()
     if object_type == "finding":
         finding = findings.get(object_id)
         if finding is None:
             return None
         # A room's finding names all its cameras, "a+b".
-        return tuple(finding.camera.split("+")), Span(finding.start, finding.end)
+        return tuple(finding.camera.split("+")), Span(finding.start, finding.end), ()
     return None
+
+
+def _played_footage(detail: Mapping[str, Any], at: float) -> _Footage | None:
+    """A played clip's camera, the span its played ranges cover and the ranges themselves
+    (cut at the record's moment). The service refuses malformed ranges; this check keeps a
+    record written by anything else from counting what it cannot mean."""
+    camera = detail.get("camera")
+    raw = detail.get("played")
+    if not isinstance(camera, str) or not camera or not isinstance(raw, list):
+        return None
+    played = []
+    for pair in raw:
+        span = _span_of(pair)
+        if span is None:
+            return None
+        if span.start < at:
+            played.append(Span(span.start, min(span.end, at)))
+    if not played:
+        return None
+    hull = Span(min(s.start for s in played), max(s.end for s in played))
+    return (camera,), hull, tuple(played)
+
+
+def _span_of(pair: object) -> Span | None:
+    if not isinstance(pair, list | tuple) or len(pair) != 2:
+        return None
+    start, end = pair
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (start, end))
+    if not numbers or not (math.isfinite(start) and math.isfinite(end)) or end <= start:
+        return None
+    return Span(float(start), float(end))
 
 
 def touches(span: Span, window: Span) -> bool:

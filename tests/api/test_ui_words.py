@@ -15,7 +15,7 @@ from analyzer.findings import Counts, Finding, FindingKind, Severity
 from analyzer.recording import CameraKind
 from api.audit_trail import Action
 from api.ui.describe import describe, lot_of
-from api.ui.words import Words
+from api.ui.words import PAGE_ACTION_NAMES, Words
 from pipelines.paper.names import (
     ACTION_NAMES,
     CAMERA_KIND_NAMES,
@@ -65,7 +65,7 @@ def test_every_value_has_its_chinese_name_and_an_english_one() -> None:
     # Every action the service records has a Chinese name; English shows the trail's code.
     for action in Action:
         assert CJK.search(ZH.action(action.value)), action
-        assert action.value in ACTION_NAMES
+        assert action.value in ACTION_NAMES or action.value in PAGE_ACTION_NAMES, action
         assert EN.action(action.value) == action.value
     for state in ("queued", "running", "done", "failed"):
         assert CJK.search(ZH.state(state)) and not CJK.search(EN.state(state))
@@ -102,6 +102,21 @@ def test_audit_details_read_as_words_not_python() -> None:
     assert ZH.detail(None) == "无" and ZH.detail(0) == "0"
     assert ZH.detail_key("paths") == "路径" and EN.detail_key("paths") == "paths"
     assert ZH.object_type("scan_job") == "扫描任务" and EN.object_type("scan_job") == "scan_job"
+
+
+def test_a_played_clips_spans_read_as_times() -> None:
+    played = [[AT, AT + 4.5], [AT + 60, AT + 65]]
+    assert ZH.detail(played, "played") == (
+        "2026-11-24 08:30:15–08:30:19、2026-11-24 08:31:15–08:31:20"
+    )
+    assert EN.detail(played, "played") == (
+        "2026-11-24 08:30:15–08:30:19, 2026-11-24 08:31:15–08:31:20"
+    )
+    assert ZH.action("clip.played") == "播放片段" and EN.action("clip.played") == "clip.played"
+    assert ZH.detail_key("played") == "播放时段" and ZH.detail_key("camera") == "摄像机"
+    # Anything else under that key is said as any other value.
+    assert ZH.detail(["a", "b"], "played") == "a、b"
+    assert ZH.detail([[True, 1]], "played") == "是、1"
 
 
 def test_moments_and_durations_read_the_same_everywhere() -> None:

@@ -110,9 +110,15 @@ def stored(
 
 
 def audit(
-    seq: int, actor: str, action: str, object_type: str, object_id: str, moment: float
+    seq: int,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    moment: float,
+    detail: dict[str, Any] | None = None,
 ) -> AuditRecord:
-    entry = AuditEntry(actor, "inspector", action, object_type, object_id, "10.0.0.7")
+    entry = AuditEntry(actor, "inspector", action, object_type, object_id, "10.0.0.7", detail or {})
     return AuditRecord(seq, datetime.fromtimestamp(moment, UTC), entry, "0" * 64, f"{seq:064x}")
 
 
@@ -124,3 +130,17 @@ def extract(
     audit_records: tuple[AuditRecord, ...] = (),
 ) -> StoreExtract:
     return StoreExtract(window, recordings, findings, (), audit_records)
+
+
+def played(
+    seq: int,
+    actor: str,
+    finding_id: str,
+    camera: str,
+    spans: list[tuple[float, float]],
+    moment: float,
+) -> AuditRecord:
+    """A `clip.played` record: the finding page's player played `spans` (wall clock) of
+    `camera`'s footage."""
+    detail = {"camera": camera, "played": [list(span) for span in spans]}
+    return audit(seq, actor, "clip.played", "finding", finding_id, moment, detail)

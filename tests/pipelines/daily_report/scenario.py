@@ -8,10 +8,10 @@ Block by block, vault-1 (cameras cam-1a, cam-1b):
 |       | 12–18 | cam-1a to 15:00, cam-1b from 14:59:59.5: together the whole block, by scan |
 |       | 18–24 | 20:00–20:30 missing; 张三 downloaded the 18–20 recording (a download plays
 |       |       | nothing, V12): not checked |
-| day 2 | 00–06 | the file decodes only to 05:00: 60 minutes missing; 王五 played a clip of
-|       |       | all five hours: by inspector |
+| day 2 | 00–06 | the file decodes only to 05:00: 60 minutes missing; 王五's player played all
+|       |       | five hours in two sittings: by inspector |
 |       | 06–12 | no recording; 李四 reviewed the gap's finding: still "no recording" |
-|       | 12–18 | whole block, and 王五 watched a finding's 10-s clip: by scan only |
+|       | 12–18 | whole block, and 王五 played a finding's 10-s clip: by scan only |
 |       | 18–24 | no recording |
 
 A frozen stretch crosses 06:00 of day 1 (in both of its blocks); a finding of an older
@@ -130,12 +130,36 @@ EVENTS = (
     ),
 )
 
-VIEWS = (
-    ("张三", "recording.view", "recording", R_EVENING.sha256, at(DAY2, "01:00")),
-    ("赵六", "thumbnail.view", "finding", F_GAP.id, at(DAY1, "10:00")),
-    ("李四", "finding.review", "finding", F_D2_GAP.id, at(DAY2, "13:00")),
-    ("王五", "clip.view", "finding", F_D2.id, at(DAY2, "19:00")),
-    ("王五", "clip.view", "finding", F_D2_NIGHT.id, at(DAY2, "19:10")),
+
+def _played(*spans: tuple[str, str]) -> dict[str, object]:
+    """A played clip's detail: cam-1a's footage of day 2 from / to the given clock times."""
+    return {"camera": "cam-1a", "played": [[at(DAY2, a), at(DAY2, b)] for a, b in spans]}
+
+
+# actor, action, object type and id, when, detail
+VIEWS: tuple[tuple[str, str, str, str, float, dict[str, object]], ...] = (
+    ("张三", "recording.view", "recording", R_EVENING.sha256, at(DAY2, "01:00"), {}),
+    ("赵六", "thumbnail.view", "finding", F_GAP.id, at(DAY1, "10:00"), {}),
+    ("李四", "finding.review", "finding", F_D2_GAP.id, at(DAY2, "13:00"), {}),
+    ("王五", "clip.view", "finding", F_D2.id, at(DAY2, "19:00"), {}),
+    (
+        "王五",
+        "clip.played",
+        "finding",
+        F_D2.id,
+        at(DAY2, "19:01"),
+        _played(("14:00:00", "14:00:10")),
+    ),
+    ("王五", "clip.view", "finding", F_D2_NIGHT.id, at(DAY2, "19:10"), {}),
+    # Played in two sittings, the second starting a minute before the first ended.
+    (
+        "王五",
+        "clip.played",
+        "finding",
+        F_D2_NIGHT.id,
+        at(DAY2, "21:00"),
+        _played(("00:00:00", "03:00:00"), ("02:59:00", "05:00:00")),
+    ),
 )
 
 
@@ -184,10 +208,10 @@ def populate(engine: sa.Engine, frames: Path) -> Stored:
             reviewer="王五",
             at=datetime.fromtimestamp(at(DAY2, "19:05"), UTC),
         )
-        for actor, action, object_type, object_id, moment in VIEWS:
+        for actor, action, object_type, object_id, moment, detail in VIEWS:
             append_audit(
                 session,
-                AuditEntry(actor, "inspector", action, object_type, object_id, "10.0.0.7"),
+                AuditEntry(actor, "inspector", action, object_type, object_id, "10.0.0.7", detail),
                 at=datetime.fromtimestamp(moment, UTC),
             )
         session.commit()

@@ -8,9 +8,16 @@ import pytest
 from analyzer.findings import FindingKind
 from analyzer.intervals import Span
 from pipelines.daily_report.coverage import coverage
-from pipelines.daily_report.form import CheckStatus, build_form, check_status, played_s
+from pipelines.daily_report.form import (
+    CheckStatus,
+    FormRow,
+    build_form,
+    check_status,
+    played_s,
+)
 from pipelines.daily_report.periods import period_window
 from pipelines.site import Site
+from pipelines.store.audit import AuditRecord
 from tests.pipelines.daily_report.helpers import (
     DAY1,
     DAY2,
@@ -20,7 +27,9 @@ from tests.pipelines.daily_report.helpers import (
     audit,
     extract,
     finding,
+    played,
     recording,
+    sha,
     stored,
 )
 
@@ -94,6 +103,14 @@ def test_rows_of_one_day() -> None:
             audit_records=(
                 audit(1, "李四", "finding.review", "finding", gap.id, at(DAY1, "13:00")),
                 audit(2, "张三", "clip.view", "finding", crossing.id, at(DAY1, "13:05")),
+                played(
+                    3,
+                    "张三",
+                    crossing.id,
+                    "cam-2",
+                    [(crossing.start, crossing.end)],
+                    at(DAY1, "13:06"),
+                ),
             ),
         ),
     )
@@ -108,9 +125,14 @@ def test_rows_of_one_day() -> None:
     assert [s.finding for s in rows[0].findings] == [crossing]
     assert [s.finding for s in rows[1].findings] == [crossing, gap]
     assert rows[1].uncovered_minutes == 60
-    assert [v.actor for v in rows[1].views] == ["李四", "张三"]
-    # The clip's minute inside the block, of the block's five recorded hours.
+    assert [(v.actor, v.action) for v in rows[1].views] == [
+        ("李四", "finding.review"),
+        ("张三", "clip.view"),
+        ("张三", "clip.played"),
+    ]
+    # The clip's minute played inside the block, of the block's five recorded hours.
     assert (rows[1].played_s, rows[1].recorded_s) == (60.0, 5 * 3600.0)
+    assert rows[0].played_s == 60.0
     assert all(r.status is CheckStatus.NO_RECORDING for r in form.rows_of("vault-1"))
 
 
@@ -120,11 +142,9 @@ def test_a_site_without_vaults_has_an_empty_form() -> None:
     assert form.rows == ()
 
 
-def test_a_block_played_through_is_checked_by_the_inspector() -> None:
+def _played_through_form(*records: AuditRecord) -> FormRow:
+    """Block 06–12 of vault-2 on day 1 (five recorded hours, 06:00–11:00) with `records`."""
     holed = recording("holed", "cam-2", at(DAY1, "06:00"), at(DAY1, "11:00"))
-    long_visit = finding(
-        "cam-2", at(DAY1, "06:00"), at(DAY1, "10:50"), kind=FindingKind.UNLOGGED_ACCESS
-    )
     days = (DAY1,)
     form = build_form(
         SITE,
@@ -133,15 +153,63 @@ def test_a_block_played_through_is_checked_by_the_inspector() -> None:
         extract(
             period_window(days, ZONE),
             recordings=(holed,),
-            findings=(stored(long_visit),),
-            audit_records=(
-                audit(1, "张三", "clip.view", "finding", long_visit.id, at(DAY1, "13:00")),
-                # A download of the file is listed but plays nothing.
-                audit(2, "李四", "recording.view", "recording", holed.sha256, at(DAY1, "13:10")),
-            ),
+            findings=(stored(LONG_VISIT),),
+            audit_records=records,
         ),
     )
-    block = form.rows_of("vault-2")[1]
+    return form.rows_of("vault-2")[1]
+
+
+LONG_VISIT = finding(
+    "cam-2", at(DAY1, "06:00"), at(DAY1, "10:50"), kind=FindingKind.UNLOGGED_ACCESS
+)
+
+
+def test_a_block_played_through_is_checked_by_the_inspector() -> None:
+    # Played in three sittings, the second going over part of the first again.
+    sittings = [
+        (at(DAY1, "06:00"), at(DAY1, "08:00")),
+        (at(DAY1, "07:30"), at(DAY1, "09:00")),
+        (at(DAY1, "09:00"), at(DAY1, "10:50")),
+    ]
+    block = _played_through_form(
+        played(1, "张三", LONG_VISIT.id, "cam-2", sittings[:2], at(DAY1, "13:00")),
+        played(2, "张三", LONG_VISIT.id, "cam-2", sittings[2:], at(DAY1, "13:30")),
+        # A download of the file is listed but plays nothing.
+        audit(3, "李四", "recording.view", "recording", sha("holed"), at(DAY1, "13:10")),
+    )
     assert block.status is CheckStatus.INSPECTOR
     assert block.played_s / block.recorded_s == pytest.approx(290 / 300)
-    assert [v.actor for v in block.views] == ["张三", "李四"]
+    assert [v.actor for v in block.views] == ["张三", "张三", "李四"]
+
+
+def test_a_clip_served_but_not_played_does_not_check_the_block() -> None:
+    """Serving the whole finding's clip (`clip.view`) is not playing it (V12): only the
+    player's report counts, and here it played a minute."""
+    block = _played_through_form(
+        audit(1, "张三", "clip.view", "finding", LONG_VISIT.id, at(DAY1, "13:00")),
+        played(
+            2,
+            "张三",
+            LONG_VISIT.id,
+            "cam-2",
+            [(at(DAY1, "06:00"), at(DAY1, "06:01"))],
+            at(DAY1, "13:01"),
+        ),
+    )
+    assert block.status is CheckStatus.NOT_CHECKED
+    assert (block.played_s, block.recorded_s) == (60.0, 5 * 3600.0)
+
+
+def test_played_spans_of_another_vaults_camera_do_not_count() -> None:
+    block = _played_through_form(
+        played(
+            1,
+            "张三",
+            LONG_VISIT.id,
+            "cam-1a",
+            [(at(DAY1, "06:00"), at(DAY1, "11:00"))],
+            at(DAY1, "13:00"),
+        ),
+    )
+    assert block.status is CheckStatus.NOT_CHECKED and block.played_s == 0

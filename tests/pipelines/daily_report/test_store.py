@@ -55,11 +55,17 @@ def test_form_from_the_store(store: tuple[sa.Engine, scenario.Stored]) -> None:
     # The thumbnail looked at in block 06–12 is not a playback check.
     assert rows[1].views == ()
     assert [(v.actor, v.action) for v in rows[3].views] == [("张三", "recording.view")]
-    assert [(v.actor, v.action) for v in rows[4].views] == [("王五", "clip.view")]
+    assert [(v.actor, v.action) for v in rows[4].views] == [
+        ("王五", "clip.view"),
+        ("王五", "clip.played"),
+    ]
     assert [(r.played_s, r.recorded_s) for r in rows[3:5]] == [(0, 5.5 * 3600), (5 * 3600,) * 2]
     assert rows[6].played_s == 10
     assert [(v.actor, v.action) for v in rows[5].views] == [("李四", "finding.review")]
-    assert [(v.actor, v.action) for v in rows[6].views] == [("王五", "clip.view")]
+    assert [(v.actor, v.action) for v in rows[6].views] == [
+        ("王五", "clip.view"),
+        ("王五", "clip.played"),
+    ]
     # Two cameras sharing block 12–18: together complete, each missing part.
     assert [(s.camera, round(s.uncovered_s, 3)) for s in rows[2].shortfalls] == [
         ("cam-1a", 3 * 3600),

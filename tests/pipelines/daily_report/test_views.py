@@ -6,7 +6,15 @@ import pytest
 
 from analyzer.intervals import Span
 from pipelines.daily_report.views import touches, viewings
-from tests.pipelines.daily_report.helpers import DAY1, DAY2, at, audit, finding, recording
+from tests.pipelines.daily_report.helpers import (
+    DAY1,
+    DAY2,
+    at,
+    audit,
+    finding,
+    played,
+    recording,
+)
 
 REC = recording("r1", "cam-1a", at(DAY1, "18:00"), at(DAY1, "20:00"))
 ROOM_FINDING = finding("cam-1a+cam-1b", at(DAY1, "13:00"), at(DAY1, "13:00:12"))
@@ -64,3 +72,53 @@ def test_nothing_is_seen_after_the_moment_of_the_view() -> None:
 )
 def test_touches_half_open_windows(span: tuple[float, float], expected: bool) -> None:
     assert touches(Span(*span), Span(10, 20)) is expected
+
+
+def test_a_played_clip_names_its_camera_and_the_spans_played() -> None:
+    spans = [
+        (at(DAY1, "13:00"), at(DAY1, "13:00:05")),
+        (at(DAY1, "13:00:08"), at(DAY1, "13:00:12")),
+    ]
+    record = played(1, "李四", ROOM_FINDING.id, "cam-1b", spans, at(DAY1, "15:00"))
+    (view,) = viewings([record], findings={}, recordings={})
+    assert (view.action, view.cameras) == ("clip.played", ("cam-1b",))
+    assert view.played == tuple(Span(*s) for s in spans)
+    assert view.seen == Span(spans[0][0], spans[1][1])
+
+
+def test_served_clips_play_nothing() -> None:
+    record = audit(1, "李四", "clip.view", "finding", ROOM_FINDING.id, at(DAY1, "15:00"))
+    (view,) = viewings([record], findings=FINDINGS, recordings=RECORDINGS)
+    assert view.played == ()
+
+
+@pytest.mark.parametrize(
+    "detail",
+    [
+        {},
+        {"camera": "cam-1a"},
+        {"played": [[0, 10]]},
+        {"camera": "", "played": [[0, 10]]},
+        {"camera": "cam-1a", "played": "0-10"},
+        {"camera": "cam-1a", "played": []},
+        {"camera": "cam-1a", "played": [[10, 0]]},
+        {"camera": "cam-1a", "played": [[0, 10, 20]]},
+        {"camera": "cam-1a", "played": [["0", "10"]]},
+        {"camera": "cam-1a", "played": [[True, 10]]},
+        {"camera": "cam-1a", "played": [[0, float("nan")]]},
+        {"camera": "cam-1a", "played": [[0, 10], [5, float("inf")]]},
+    ],
+)
+def test_a_played_record_that_means_nothing_counts_nothing(detail: dict[str, object]) -> None:
+    record = audit(1, "a", "clip.played", "finding", ROOM_FINDING.id, at(DAY1, "15:00"), detail)
+    assert viewings([record], findings=FINDINGS, recordings=RECORDINGS) == ()
+
+
+def test_nothing_is_played_after_the_moment_of_the_report() -> None:
+    spans = [(at(DAY1, "13:00"), at(DAY1, "15:30")), (at(DAY1, "15:10"), at(DAY1, "15:20"))]
+    (view,) = viewings(
+        [played(1, "a", ROOM_FINDING.id, "cam-1a", spans, at(DAY1, "15:00"))],
+        findings={},
+        recordings={},
+    )
+    assert view.played == (Span(at(DAY1, "13:00"), at(DAY1, "15:00")),)
