@@ -1,9 +1,11 @@
 """What the pages call the product's values, in the reader's language: finding kinds,
 severities, review states, custody events and legs, camera kinds, audit actions, roles, job
-states, moments and durations, and 无 for nothing.
+states, moments and durations, stored English problems and errors, and 无 for nothing.
 
 The Chinese names are the printed reports' (`pipelines.paper.names`), so a kind reads the same
-on a page and on a filed form; the English ones are the values themselves, made readable.
+on a page and on a filed form; the English ones are the values themselves made readable, or a
+label where the value is a code (custody events, camera kinds). Stored English texts are said
+in Chinese by `api.ui.stored_text`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from analyzer.custody import EventType, LegKind
 from analyzer.findings import FindingKind, Severity
 from analyzer.recording import CameraKind
+from api.ui.stored_text import in_chinese
 from pipelines.paper.names import (
     action_name,
     camera_kind_name,
@@ -39,6 +42,16 @@ STATE_NAMES = {
     "en": {"queued": "Queued", "running": "Running", "done": "Done", "failed": "Failed"},
 }
 NONE_WORD = {"zh-CN": "无", "en": "none"}
+# The English page's names of custody events and camera kinds (the values are codes).
+EVENT_LABELS = {
+    EventType.ARRIVE: "Arrival",
+    EventType.DEPART: "Departure",
+    EventType.HANDOVER: "Handover",
+    EventType.OPEN: "Opening",
+    EventType.CLOSE: "Closing",
+    EventType.DUTY: "Duty shift",
+}
+CAMERA_KIND_LABELS = {CameraKind.FIXED: "Fixed", CameraKind.HANDHELD: "Handheld"}
 # What audit records are about (their `object_type`).
 OBJECT_NAMES = {
     "finding": "发现",
@@ -139,7 +152,9 @@ class Words:
         return review_name(value) if self.chinese else value.value.capitalize()
 
     def event(self, event: EventType) -> str:
-        return event_name(event) if self.chinese else event.value
+        if self.chinese:
+            return event_name(event)
+        return EVENT_LABELS.get(event) or _readable(event.value).capitalize()
 
     def leg(self, leg: LegKind) -> str:
         return leg_name(leg) if self.chinese else leg.value.capitalize()
@@ -147,7 +162,17 @@ class Words:
     def camera_kind(self, kind: CameraKind | None) -> str:
         if kind is None:
             return self.none
-        return camera_kind_name(kind) if self.chinese else kind.value
+        if self.chinese:
+            return camera_kind_name(kind)
+        return CAMERA_KIND_LABELS.get(kind) or _readable(kind.value).capitalize()
+
+    def stored(self, text: str | None) -> str:
+        """A problem or error the product keeps in English (an audit chain's break, a failed
+        job's error): as written on an English page, in Chinese on a Chinese one (the stored
+        text is never changed); 无 for nothing."""
+        if text is None or is_nothing(text):
+            return self.none
+        return in_chinese(text) if self.chinese else text
 
     def action(self, action: str) -> str:
         if not self.chinese:

@@ -15,7 +15,7 @@ from analyzer.findings import Counts, Finding, FindingKind, Severity
 from analyzer.recording import CameraKind
 from api.audit_trail import Action
 from api.ui.describe import describe, lot_of
-from api.ui.words import PAGE_ACTION_NAMES, Words
+from api.ui.words import CAMERA_KIND_LABELS, EVENT_LABELS, PAGE_ACTION_NAMES, Words
 from pipelines.paper.names import (
     ACTION_NAMES,
     CAMERA_KIND_NAMES,
@@ -57,11 +57,12 @@ def test_every_value_has_its_chinese_name_and_an_english_one() -> None:
     for state in ReviewState:
         assert ZH.review(state) == REVIEW_NAMES[state] and EN.review(state) != REVIEW_NAMES[state]
     for event in EventType:
-        assert ZH.event(event) == EVENT_NAMES[event] and EN.event(event) == event.value
+        assert ZH.event(event) == EVENT_NAMES[event] and EN.event(event) == EVENT_LABELS[event]
     for leg in LegKind:
         assert ZH.leg(leg) == LEG_NAMES[leg]
     for camera in CameraKind:
         assert ZH.camera_kind(camera) == CAMERA_KIND_NAMES[camera]
+        assert EN.camera_kind(camera) == CAMERA_KIND_LABELS[camera]
     # Every action the service records has a Chinese name; English shows the trail's code.
     for action in Action:
         assert CJK.search(ZH.action(action.value)), action
