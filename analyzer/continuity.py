@@ -38,7 +38,7 @@ def finding_in(
     return Finding(
         kind=kind,
         rule=rule,
-        camera=recording.camera,
+        cameras=(recording.camera,),
         start=recording.start + start_s,
         end=recording.start + end_s,
         severity=severity,
@@ -67,7 +67,7 @@ def segment_gaps(
                 Finding(
                     kind=FindingKind.COVERAGE_GAP,
                     rule=coverage_rule(before.camera_kind),
-                    camera=before.camera,
+                    cameras=(before.camera,),
                     start=covered_until,
                     end=after.start,
                     severity=Severity.HIGH,
@@ -80,7 +80,7 @@ def segment_gaps(
                 Finding(
                     kind=FindingKind.TIMESTAMP_JUMP,
                     rule="V2",
-                    camera=before.camera,
+                    cameras=(before.camera,),
                     start=after.start,
                     end=before.end,
                     severity=Severity.MEDIUM,
@@ -455,7 +455,7 @@ def unreadable(*, path: str, camera: str, sha256: str | None, at: float, reason:
     return Finding(
         kind=FindingKind.UNREADABLE_RECORDING,
         rule="V2",
-        camera=camera,
+        cameras=(camera,),
         start=at,
         end=at,
         severity=Severity.HIGH,

@@ -63,6 +63,23 @@ class Severity(StrEnum):
 # the motion fallback's counts (0.3 at most) and a detector's weak boxes fall under it.
 LOW_CONFIDENCE = 0.5
 
+# A finding's cameras as one text, the form the store, the JSON outputs and the finding's id
+# have always used: "vault-a1", a room's "vault-a1+vault-a2", "-" for none named. Site camera
+# ids cannot hold "+" (`pipelines.site.Identifier`), so the text reads back into the same
+# cameras.
+_CAMERA_JOIN = "+"
+_NO_CAMERA = "-"
+
+
+def camera_label(cameras: tuple[str, ...]) -> str:
+    """The stored and shown text of a finding's cameras ("a", "a+b", "-" for none)."""
+    return _CAMERA_JOIN.join(cameras) if cameras else _NO_CAMERA
+
+
+def cameras_from_label(label: str) -> tuple[str, ...]:
+    """The cameras a stored or JSON `camera_label` text names; the one place it is read."""
+    return () if label == _NO_CAMERA else tuple(label.split(_CAMERA_JOIN))
+
 
 @dataclass(frozen=True, slots=True)
 class Counts:
@@ -88,16 +105,17 @@ class Counts:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One finding on one camera.
+    """One finding on the cameras that show it: one camera's, or a room's (all its cameras).
 
     Times are POSIX seconds (UTC); they become ISO-8601 with the site's offset only at the edges.
     `frame_time` is when a representative frame can be grabbed (None where no picture exists,
-    e.g. inside a gap); `frame` is the JPEG written for it by the pipeline.
+    e.g. inside a gap); `frame` is the JPEG written for it by the pipeline. `cameras` is empty
+    for a custody finding whose form names no recorder.
     """
 
     kind: FindingKind
     rule: str
-    camera: str
+    cameras: tuple[str, ...]
     start: float
     end: float
     severity: Severity
@@ -112,6 +130,14 @@ class Finding:
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError(f"finding ends before it starts: {self.start} > {self.end}")
+        if not isinstance(self.cameras, tuple):
+            raise TypeError(f"a finding's cameras are a tuple, not {self.cameras!r}")
+
+    @property
+    def camera(self) -> str:
+        """The cameras as one text ("a", "a+b", "-"): for showing, sorting and storing only;
+        read `cameras` to know which cameras they are."""
+        return camera_label(self.cameras)
 
     @property
     def duration_s(self) -> float:
@@ -124,6 +150,7 @@ class Finding:
             (
                 self.kind.value,
                 self.rule,
+                # The text form keeps every id the same as before findings had a tuple.
                 self.camera,
                 self.recording_sha256 or "",
                 f"{self.start:.3f}",

@@ -62,7 +62,8 @@ def usable_video(
     bad: dict[str, list[Span]] = {}
     for finding in findings:
         if finding.kind in NOT_COVERAGE and finding.end > finding.start:
-            bad.setdefault(finding.camera, []).append(Span(finding.start, finding.end))
+            for camera in finding.cameras:
+                bad.setdefault(camera, []).append(Span(finding.start, finding.end))
     usable = {}
     for camera, spans in decoded.items():
         pieces = []
@@ -212,7 +213,7 @@ class CountRule:
     def finding(
         self,
         stretch: Held,
-        camera: str,
+        cameras: tuple[str, ...],
         detail: str,
         *,
         leg: str | None = None,
@@ -222,7 +223,7 @@ class CountRule:
         return Finding(
             kind=self.kind,
             rule=self.rule,
-            camera=camera,
+            cameras=cameras,
             start=span.start,
             end=span.end,
             severity=self.severity,
@@ -239,10 +240,6 @@ NO_CARRIER = CountRule(FindingKind.NO_CARRIER, "V6", Severity.CRITICAL)
 PAPER_OFF_CAMERA = CountRule(FindingKind.PAPER_OFF_CAMERA, "V5", Severity.CRITICAL)
 UNLOGGED_ACCESS = CountRule(FindingKind.UNLOGGED_ACCESS, "V9", Severity.CRITICAL)
 DUTY_UNDERSTAFFED = CountRule(FindingKind.DUTY_UNDERSTAFFED, "V8", Severity.HIGH)
-
-
-def _camera_label(cameras: Sequence[str]) -> str:
-    return "+".join(cameras) if cameras else "-"
 
 
 def leg_coverage(
@@ -265,7 +262,6 @@ def leg_coverage(
     holes = [
         h for h in subtract_spans(window, covered) if h.duration_s >= thresholds.coverage_gap_s
     ]
-    label = _camera_label(cameras)
     counts = Counts(bundles_expected=leg.bundles)
     if not [s for s in covered if s.end > window.start and s.start < window.end]:
         return [
@@ -277,7 +273,7 @@ def leg_coverage(
                 severity=Severity.CRITICAL,
                 detail=f"no usable video of {what} for the whole {leg.kind.value} "
                 f"({window.duration_s:.0f} s)",
-                camera=label,
+                cameras=cameras,
                 counts=counts,
                 custody_leg=leg.leg_id,
                 custody_event=leg.start_event,
@@ -302,7 +298,7 @@ def leg_coverage(
                     else f"{hole.duration_s:.1f} s of the {leg.kind.value} without usable "
                     f"video of {what}"
                 ),
-                camera=label,
+                cameras=cameras,
                 counts=counts,
                 custody_leg=leg.leg_id,
                 custody_event=leg.start_event,
@@ -328,11 +324,10 @@ def lone_person(
         window_end=window.end,
         expected=leg.bundles,
     )
-    camera = _camera_label(series.cameras)
     return [
         LONE_PERSON.finding(
             stretch,
-            camera,
+            series.cameras,
             f"one person alone with lot {leg.lot} in {leg.room} for "
             f"{stretch.span.duration_s:.0f} s",
             leg=leg.leg_id,
@@ -364,7 +359,7 @@ def handheld_content(leg: CustodyLeg, evidence: Evidence, th: CustodyThresholds)
     return [
         rule.finding(
             stretch,
-            leg.device,
+            (leg.device,),
             f"{what} for {stretch.span.duration_s:.0f} s while moving lot {leg.lot}",
             leg=leg.leg_id,
             event=leg.start_event,
@@ -408,7 +403,7 @@ def bundle_counts_at_events(
             Finding(
                 kind=FindingKind.BUNDLE_COUNT_MISMATCH,
                 rule="V10",
-                camera=_camera_label(series.cameras),
+                cameras=series.cameras,
                 start=window.start,
                 end=window.end,
                 severity=Severity.HIGH,
@@ -462,7 +457,7 @@ def unlogged_access(
             findings.append(
                 UNLOGGED_ACCESS.finding(
                     stretch,
-                    _camera_label(series.cameras),
+                    series.cameras,
                     f"people in vault {room.room_id} for {span.duration_s:.0f} s with no "
                     "custody event logged there",
                     leg=None if leg is None else leg.leg_id,
@@ -502,7 +497,7 @@ def duty_understaffed(
             findings.append(
                 DUTY_UNDERSTAFFED.finding(
                     stretch,
-                    _camera_label(series.cameras),
+                    series.cameras,
                     f"fewer than {th.duty_min_persons} on duty in {room.room_id} for "
                     f"{stretch.span.duration_s:.0f} s",
                     event=None if shift is None else shift.event_id,
@@ -532,7 +527,7 @@ def early_pickups(
                     Finding(
                         kind=FindingKind.EARLY_PICKUP,
                         rule="V13",
-                        camera=leg.device or "-",
+                        cameras=(leg.device,) if leg.device else (),
                         start=leg.start,
                         end=session.start - th.pickup_before_s,
                         severity=Severity.HIGH,
@@ -551,7 +546,7 @@ def missing_arrivals(trail: CustodyTrail) -> list[Finding]:
         Finding(
             kind=FindingKind.MISSING_ARRIVAL,
             rule="V4",
-            camera=move.depart.device or "-",
+            cameras=(move.depart.device,) if move.depart.device else (),
             start=move.depart.time,
             end=move.depart.time,
             severity=Severity.CRITICAL,
@@ -585,7 +580,8 @@ def link_findings(
             (
                 leg
                 for leg, cameras in covering
-                if finding.camera in cameras
+                if finding.cameras
+                and cameras.issuperset(finding.cameras)
                 and finding.start <= leg.end
                 and finding.end >= leg.start
             ),

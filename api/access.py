@@ -42,14 +42,14 @@ def visible_finding(
         stored = get_stored_finding(
             session, finding_id=finding_id, analyzer_version=analyzer_version
         )
-    if stored is None or not user.may_see(stored.finding.camera):
+    if stored is None or not user.may_see(stored.finding.cameras):
         raise not_found(f"finding {finding_id}")
     return stored
 
 
 def visible_recording(session: Session, user: User, sha256: str) -> RecordingInfo:
     recording = get_recording(session, sha256=sha256)
-    if recording is None or not user.may_see(recording.camera):
+    if recording is None or not user.may_see((recording.camera,)):
         raise not_found(f"recording {sha256}")
     return recording
 

@@ -61,7 +61,7 @@ def label_target(
     """The finding's picture, or `ApiError` 409 when no recording the user may see shows
     it."""
     recording = clip_recording(session, stored)
-    if recording is None or not user.may_see(recording.camera):
+    if recording is None or not user.may_see((recording.camera,)):
         raise ApiError(409, ErrorCode.MEDIA_UNAVAILABLE, "no recording shows this finding")
     finding = stored.finding
     moment = finding.frame_time if finding.frame_time is not None else finding.start

@@ -45,6 +45,7 @@ def finding_entry(finding: Finding, zone: tzinfo) -> dict[str, Any]:
         "rule": finding.rule,
         "kind": finding.kind.value,
         "camera": finding.camera,
+        "cameras": list(finding.cameras),
         "recording_sha256": finding.recording_sha256,
         "start": iso(finding.start, zone),
         "end": iso(finding.end, zone),

@@ -45,11 +45,10 @@ def attach_frames(
 def _showing(finding: Finding, recordings: Sequence[RecordingInfo]) -> RecordingInfo | None:
     if finding.frame_time is None:
         return None
-    cameras = finding.camera.split("+")
     return next(
         (
             r
-            for camera in cameras
+            for camera in finding.cameras
             for r in recordings
             if r.camera == camera and r.start <= finding.frame_time < r.decoded_to
         ),

@@ -197,6 +197,6 @@ def delete_label(
 
 def _visible(session: SessionDep, user: User, frame_id: int) -> LabelledFrame:
     frame = get_labelled_frame(session, frame_id=frame_id)
-    if frame is None or not user.may_see(frame.camera):
+    if frame is None or not user.may_see((frame.camera,)):
         raise not_found(f"labelled frame {frame_id}")
     return frame

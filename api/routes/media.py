@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import FileResponse
 
 from analyzer import ANALYZER_VERSION
+from analyzer.counting import CountTimeline
 from analyzer.recording import RecordingInfo
 from api.access import visible_finding
 from api.audit_trail import Action, entry, record, record_footage
@@ -111,7 +112,7 @@ def finding_thumbnail(
     """The picture at the finding's representative moment (its start if it has none)."""
     stored = visible_finding(session, user, finding_id, None)
     recording = clip_recording(session, stored)
-    if recording is None or not user.may_see(recording.camera):
+    if recording is None or not user.may_see((recording.camera,)):
         raise ApiError(409, ErrorCode.MEDIA_UNAVAILABLE, "no recording shows this finding")
     at = _representative(stored, recording)
     with media_errors():
@@ -147,7 +148,7 @@ def finding_detections(
     to the picture), for the player's overlay."""
     stored = visible_finding(session, user, finding_id, None)
     recording = clip_recording(session, stored)
-    if recording is None or not user.may_see(recording.camera):
+    if recording is None or not user.may_see((recording.camera,)):
         raise ApiError(409, ErrorCode.MEDIA_UNAVAILABLE, "no recording shows this finding")
     camera = state.site.camera(recording.camera)
     if camera is None:
@@ -178,14 +179,25 @@ def finding_counts(
     times: list[float] = []
     persons: list[int] = []
     bundles: list[int] = []
-    for timeline in load_count_timelines(
-        session, camera=camera, analyzer_version=ANALYZER_VERSION, since=window[0], until=window[1]
-    ):
+    for timeline in counted_timelines(session, camera, window):
         keep = (timeline.time >= window[0]) & (timeline.time <= window[1])
         times += [round(float(t), 3) for t in timeline.time[keep]]
         persons += [int(v) for v in timeline.persons[keep]]
         bundles += [int(v) for v in timeline.bundles[keep]]
-    return CountsPublic(camera=camera, time=times, persons=persons, bundles=bundles)
+    return CountsPublic(
+        camera=camera or stored.finding.camera, time=times, persons=persons, bundles=bundles
+    )
+
+
+def counted_timelines(
+    session: Session, camera: str | None, window: tuple[float, float]
+) -> list[CountTimeline]:
+    """The count timelines of `camera` (`counted_camera`) over `window`; none for None."""
+    if camera is None:
+        return []
+    return load_count_timelines(
+        session, camera=camera, analyzer_version=ANALYZER_VERSION, since=window[0], until=window[1]
+    )
 
 
 def counts_window(state: ServiceState, stored: StoredFinding) -> tuple[float, float]:
@@ -196,11 +208,11 @@ def counts_window(state: ServiceState, stored: StoredFinding) -> tuple[float, fl
     )
 
 
-def counted_camera(stored: StoredFinding, user: User) -> str:
-    """The camera whose counts a finding's chart shows: its own, or the first of a finding
-    over several ("a+b") that the user may see."""
-    cameras = stored.finding.camera.split("+")
-    return next((c for c in cameras if user.may_see(c)), cameras[0])
+def counted_camera(stored: StoredFinding, user: User) -> str | None:
+    """The camera whose counts a finding's chart shows: its own, or the first of a room's
+    cameras that the user may see; None for a finding that names no camera."""
+    cameras = stored.finding.cameras
+    return next((c for c in cameras if user.may_see((c,))), cameras[0] if cameras else None)
 
 
 def clip_recording(session: Session, stored: StoredFinding) -> RecordingInfo | None:
@@ -210,7 +222,7 @@ def clip_recording(session: Session, stored: StoredFinding) -> RecordingInfo | N
     if finding.recording_sha256 is not None:
         return get_recording(session, sha256=finding.recording_sha256)
     moment = finding.frame_time if finding.frame_time is not None else finding.start
-    for camera in finding.camera.split("+"):
+    for camera in finding.cameras:
         for recording in load_recordings(session, camera=camera, ending_after=moment):
             if recording.start <= moment < recording.decoded_to:
                 return recording
@@ -227,7 +239,7 @@ def finding_clip_file(
 ) -> ClipFile | None:
     """The finding's clip (cut now or from the cache), None when no recording shows it."""
     recording = clip_recording(session, stored)
-    if recording is None or not user.may_see(recording.camera):
+    if recording is None or not user.may_see((recording.camera,)):
         return None
     served = served_recording(state, recording)
     finding = stored.finding

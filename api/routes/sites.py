@@ -52,7 +52,7 @@ def camera_day(
     state: StateDep,
 ) -> CameraDayPublic:
     """What a camera recorded on one day of the site's calendar, and its findings."""
-    if not user.may_see(camera) or not (
+    if not user.may_see((camera,)) or not (
         state.site.camera(camera) is not None or load_recordings(session, camera=camera)
     ):
         raise not_found(f"camera {camera}")

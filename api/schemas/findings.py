@@ -30,7 +30,12 @@ class CountsPublic(Public):
 class FindingBase(Public):
     kind: str
     rule: str
-    camera: str
+    camera: str = Field(
+        description='The cameras as one text: "a", a room\'s "a+b", "-" for none; for showing.'
+    )
+    cameras: list[str] = Field(
+        description="The cameras that show the finding: one, or all of a room's; may be empty."
+    )
     severity: str
     detail: str
 
@@ -59,6 +64,7 @@ class FindingPublic(FindingBase):
             kind=f.kind.value,
             rule=f.rule,
             camera=f.camera,
+            cameras=list(f.cameras),
             severity=f.severity.value,
             detail=f.detail,
             recording_sha256=f.recording_sha256,

@@ -17,14 +17,19 @@ from api.deps import ClientDep, MaybeUser, SessionDep, StateDep
 from api.errors import ApiError
 from api.labelling import bundles_counted_by, camera_bundle_model
 from api.review import decide
-from api.routes.media import clip_recording, counted_camera, counts_window, finding_clip_file
+from api.routes.media import (
+    clip_recording,
+    counted_camera,
+    counted_timelines,
+    counts_window,
+    finding_clip_file,
+)
 from api.state import ServiceState
 from api.ui.count_chart import CountsChart, counts_chart
 from api.ui.describe import lot_of
 from api.ui.i18n import error_words, translator
 from api.ui.render import PAGE_SIZE, page_language, page_user, render
 from pipelines.store import (
-    load_count_timelines,
     load_custody_events,
     load_recordings,
 )
@@ -95,7 +100,7 @@ def findings_page(
         severities=[s.value for s in Severity],
         states=[s.value for s in ReviewState],
         kinds=[k.value for k in FindingKind],
-        cameras=[c for c in cameras if me.may_see(c)],
+        cameras=[c for c in cameras if me.may_see((c,))],
     )
 
 
@@ -200,13 +205,7 @@ def _counts_chart(
     session: Session, stored: StoredFinding, state: ServiceState, user: User
 ) -> CountsChart | None:
     start, end = counts_window(state, stored)
-    timelines = load_count_timelines(
-        session,
-        camera=counted_camera(stored, user),
-        analyzer_version=ANALYZER_VERSION,
-        since=start,
-        until=end,
-    )
+    timelines = counted_timelines(session, counted_camera(stored, user), (start, end))
     finding = stored.finding
     return counts_chart(
         timelines, start=start, end=end, zone=state.zone, flagged=(finding.start, finding.end)

@@ -84,7 +84,7 @@ def lot_page(
     cameras = sorted(
         c.id
         for c in state.site.cameras
-        if (c.room in rooms or c.id in devices) and me.may_see(c.id)
+        if (c.room in rooms or c.id in devices) and me.may_see((c.id,))
     )
     coverage = [
         (
@@ -147,7 +147,7 @@ def cameras_page(
             "days": sorted(days[camera_id]),
         }
         for camera_id in sorted(set(configured) | set(days))
-        if me.may_see(camera_id)
+        if me.may_see((camera_id,))
     ]
     return render(request, state, me, "cameras.html", cameras=cameras)
 
@@ -162,7 +162,7 @@ def camera_day_page(
     day: date,
 ) -> HTMLResponse:
     me = page_user(request, user)
-    if not me.may_see(camera):
+    if not me.may_see((camera,)):
         raise not_found(f"camera {camera}")
     window = day_window(day, state.zone)
     start, end = window.start, window.end

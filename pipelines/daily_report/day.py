@@ -24,7 +24,7 @@ from analyzer.recording import CameraKind
 from analyzer.wallclock import day_window
 from pipelines.daily_report.coverage import Bar, Coverage, analysed_spans, bars, coverage
 from pipelines.daily_report.periods import Mark, hour_marks
-from pipelines.daily_report.scope import camera_filter, names_camera, report_cameras, room_filter
+from pipelines.daily_report.scope import camera_filter, report_cameras, room_filter, shows_camera
 from pipelines.daily_report.sources import StoreExtract, load_extract
 from pipelines.daily_report.views import touches
 from pipelines.site import Site
@@ -160,7 +160,7 @@ def build_day(
                 s
                 for s in extract.findings
                 if s.analyzer_version == analyzer_version
-                and names_camera(s.finding.camera, wanted)
+                and shows_camera(s.finding.cameras, wanted)
                 and touches(Span(s.finding.start, s.finding.end), window)
             ),
             key=lambda s: (s.finding.start, s.finding.camera, s.finding.id),
@@ -242,7 +242,7 @@ def camera_days(
                 [
                     Span(f.start, f.end)
                     for f in findings
-                    if f.camera == camera_id and f.kind in NOT_COVERAGE and f.end > f.start
+                    if f.cameras == (camera_id,) and f.kind in NOT_COVERAGE and f.end > f.start
                 ],
                 window,
             )

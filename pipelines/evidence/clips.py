@@ -63,7 +63,7 @@ def _concerns(finding: Finding, recording: RecordingInfo) -> bool:
     if finding.recording_sha256 is not None:
         return finding.recording_sha256 == recording.sha256
     return (
-        finding.camera == recording.camera
+        recording.camera in finding.cameras
         and finding.start < recording.end
         and finding.end > recording.start
     )

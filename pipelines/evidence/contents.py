@@ -65,7 +65,8 @@ def gather(session: Session, request: ExportRequest) -> ExportContents:
 
     With `lot`, custody events and legs are the lot's, and findings those linked to its
     events or legs plus those of its cameras' recordings not linked to any custody record.
-    With `cameras`, recordings and findings are those cameras'.
+    With `cameras`, recordings and findings are those cameras' (a room's finding when every
+    camera of it is exported).
     """
     every = load_recordings(session)
     known = {r.camera for r in every}
@@ -83,7 +84,8 @@ def gather(session: Session, request: ExportRequest) -> ExportContents:
         session, since=request.since, until=request.until, analyzer_version=ANALYZER_VERSION
     )
     if request.cameras:
-        findings = [f for f in findings if f.camera in request.cameras]
+        exported = set(request.cameras)
+        findings = [f for f in findings if f.cameras and exported.issuperset(f.cameras)]
     events = load_custody_events(session, lot=request.lot)
     if request.lot is not None and not events:
         raise ExportError(f"unknown lot {request.lot!r} (no custody events in the store)")

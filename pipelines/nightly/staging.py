@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from analyzer.findings import Counts, Finding, FindingKind, Severity
+from analyzer.findings import Counts, Finding, FindingKind, Severity, cameras_from_label
 
 
 def finding_to_json(finding: Finding) -> dict[str, Any]:
@@ -33,7 +33,7 @@ def finding_from_json(document: dict[str, Any]) -> Finding:
     return Finding(
         kind=FindingKind(document["kind"]),
         rule=document["rule"],
-        camera=document["camera"],
+        cameras=cameras_from_label(document["camera"]),
         start=float(document["start"]),
         end=float(document["end"]),
         severity=Severity(document["severity"]),

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from analyzer.findings import Finding, Severity
+from analyzer.findings import Finding, Severity, cameras_from_label
 from pipelines.store.columns import utc_datetime
 from pipelines.store.findings import finding_from_row
 from pipelines.store.schema import CustodyEventRow, FindingRow, ReviewState
@@ -34,8 +34,8 @@ class FindingSort(StrEnum):
 class FindingFilter:
     """Every field narrows the list; None (or empty) does not filter.
 
-    `visible_cameras` is the caller's access: None sees every camera, a collection only
-    findings whose camera (or, for "a+b", one of whose cameras) is in it.
+    `cameras` and `visible_cameras` (the caller's access; None sees every camera) keep the
+    findings one of whose cameras is in them: one camera's, or a room's naming it.
     """
 
     analyzer_version: str | None = None
@@ -157,17 +157,21 @@ def _filtered(query: Select[_Row], criteria: FindingFilter) -> Select[_Row]:
 
 
 def on_cameras(cameras: Collection[str]) -> ColumnElement[bool]:
-    """The finding's camera is one of `cameras`, or a combined "a+b" naming one of them."""
-    if not cameras:
+    """One of the finding's cameras is one of `cameras`: the SQL twin of
+    `User.may_see`, over the stored text ("a", a room's "a+b", `camera_label`)."""
+    # A name that is not one camera ("a+b", "-") would match a room's or a camera-less
+    # finding's text as a whole: it names no camera, so it matches nothing.
+    ids = [c for c in cameras if cameras_from_label(c) == (c,)]
+    if not ids:
         return FindingRow.camera.in_([])
     return or_(
-        FindingRow.camera.in_(list(cameras)),
+        FindingRow.camera.in_(ids),
         *(
             or_(
                 FindingRow.camera.startswith(f"{c}+", autoescape=True),
                 FindingRow.camera.endswith(f"+{c}", autoescape=True),
                 FindingRow.camera.contains(f"+{c}+", autoescape=True),
             )
-            for c in cameras
+            for c in ids
         ),
     )

@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from analyzer.findings import Counts, Finding, FindingKind, Severity
+from analyzer.findings import Counts, Finding, FindingKind, Severity, cameras_from_label
 from pipelines.store.columns import utc_datetime
 from pipelines.store.inserts import Inserted, insert_missing
 from pipelines.store.schema import FindingRow
@@ -116,7 +116,7 @@ def finding_from_row(row: FindingRow) -> Finding:
     return Finding(
         kind=FindingKind(row.kind),
         rule=row.rule,
-        camera=row.camera,
+        cameras=cameras_from_label(row.camera),
         start=row.start_s,
         end=row.end_s,
         severity=Severity(row.severity),

@@ -78,9 +78,11 @@ class User:
     # Sessions issued before this moment are over.
     signed_out_at: datetime | None = None
 
-    def may_see(self, camera: str) -> bool:
-        """Whether the user may see footage and findings of `camera` ("a+b": any of them)."""
-        return not self.cameras or any(c in self.cameras for c in camera.split("+"))
+    def may_see(self, cameras: tuple[str, ...]) -> bool:
+        """Whether the user may see what `cameras` show: one camera's recording or finding, or
+        a room's finding over all its cameras (seen by any one of them is enough; none named,
+        only by a user of every camera)."""
+        return not self.cameras or not set(self.cameras).isdisjoint(cameras)
 
 
 def hash_password(password: str, cost: ScryptCost | None = None) -> str:

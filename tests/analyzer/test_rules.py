@@ -220,9 +220,11 @@ def test_gaps_in_a_stay_and_a_device_with_no_recording():
 def test_usable_video_excludes_frozen_and_black_stretches():
     rec = recording(camera="cam-v1", start=T0, duration_s=600, decoded_to=T0 + 550)
     frozen = Finding(
-        FindingKind.FROZEN_VIDEO, "V2", "cam-v1", T0 + 100, T0 + 110, Severity.HIGH, "x"
+        FindingKind.FROZEN_VIDEO, "V2", ("cam-v1",), T0 + 100, T0 + 110, Severity.HIGH, "x"
     )
-    lone = Finding(FindingKind.LONE_PERSON, "V7", "cam-v1", T0 + 200, T0 + 210, Severity.HIGH, "x")
+    lone = Finding(
+        FindingKind.LONE_PERSON, "V7", ("cam-v1",), T0 + 200, T0 + 210, Severity.HIGH, "x"
+    )
     assert usable_video([rec], [frozen, lone]) == {
         "cam-v1": [Span(T0, T0 + 100), Span(T0 + 110, T0 + 550)]
     }
@@ -273,12 +275,14 @@ def test_depart_without_arrival_is_a_finding():
 
 
 def test_continuity_findings_are_linked_to_their_leg():
-    frozen = Finding(FindingKind.FROZEN_VIDEO, "V2", "cam-v2", T0 + 10, T0 + 20, Severity.HIGH, "x")
+    frozen = Finding(
+        FindingKind.FROZEN_VIDEO, "V2", ("cam-v2",), T0 + 10, T0 + 20, Severity.HIGH, "x"
+    )
     elsewhere = Finding(
-        FindingKind.FROZEN_VIDEO, "V2", "cam-x", T0 + 10, T0 + 20, Severity.HIGH, "x"
+        FindingKind.FROZEN_VIDEO, "V2", ("cam-x",), T0 + 10, T0 + 20, Severity.HIGH, "x"
     )
     on_phone = Finding(
-        FindingKind.BLACK_VIDEO, "V2", "phone-1", T0 + 1050, T0 + 1055, Severity.HIGH, "x"
+        FindingKind.BLACK_VIDEO, "V2", ("phone-1",), T0 + 1050, T0 + 1055, Severity.HIGH, "x"
     )
     linked = link_findings([frozen, elsewhere, on_phone], derive_legs(EVENTS), ROOMS)
     assert [(f.custody_leg, f.custody_event) for f in linked] == [

@@ -38,7 +38,7 @@ def finding(kind: FindingKind, **fields: object) -> Finding:
     base: dict[str, object] = {
         "kind": kind,
         "rule": "V7",
-        "camera": "vault-b",
+        "cameras": ("vault-b",),
         "start": AT,
         "end": AT + 42.0,
         "severity": Severity.CRITICAL,

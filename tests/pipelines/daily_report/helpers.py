@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from analyzer import ANALYZER_VERSION
-from analyzer.findings import Finding, FindingKind, Severity
+from analyzer.findings import Finding, FindingKind, Severity, cameras_from_label
 from analyzer.intervals import Span
 from analyzer.recording import CameraKind, RecordingInfo, StartSource
 from pipelines.daily_report.sources import StoreExtract
@@ -91,7 +91,7 @@ def finding(
     made = Finding(
         kind=kind,
         rule=rule,
-        camera=camera,
+        cameras=cameras_from_label(camera),
         start=start,
         end=end,
         severity=severity,

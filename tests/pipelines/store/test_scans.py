@@ -188,7 +188,7 @@ def test_load_findings_filters(
     findings = {
         "a": make_finding(10.0, detail="a"),
         "b": make_finding(100.0, kind=FindingKind.BLACK_VIDEO, rule="black_video", detail="b"),
-        "c": make_finding(500.0, camera="vault-2", recording_sha256=sha("rec-2"), detail="c"),
+        "c": make_finding(500.0, cameras=("vault-2",), recording_sha256=sha("rec-2"), detail="c"),
     }
     save(
         session, [make_recording(), make_recording("rec-2", camera="vault-2")], [*findings.values()]

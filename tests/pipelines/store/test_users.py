@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from pipelines.store import open_store
 from pipelines.store.users import (
     Role,
+    User,
     UserError,
     add_user,
     authenticate,
@@ -20,6 +21,35 @@ from pipelines.store.users import (
 )
 
 NOW = datetime(2026, 11, 24, 9, tzinfo=UTC)
+
+
+def user_of(*cameras: str) -> User:
+    return User(1, "li.wei", Role.AUDITOR, cameras, True, NOW, "admin", True)
+
+
+@pytest.mark.parametrize(
+    ("user_cameras", "shown_by", "may_see"),
+    [
+        # A room's finding names all its cameras: one of them is the user's.
+        (("vault-a",), ("vault-a", "vault-b"), True),
+        (("vault-a",), ("vault-x", "vault-a"), True),
+        (("vault-a",), ("vault-a",), True),
+        # None of the room's cameras is the user's.
+        (("vault-a",), ("vault-b", "vault-c"), False),
+        (("vault-a",), ("vault-b",), False),
+        # Not a substring match of the old "a+b" text.
+        (("vault-a",), ("vault-a2", "xvault-a"), False),
+        (("vault-a+vault-b",), ("vault-a", "vault-b"), False),
+        # A custody finding that names no camera: only a user of every camera.
+        (("vault-a",), (), False),
+        ((), (), True),
+        ((), ("vault-b", "vault-c"), True),
+    ],
+)
+def test_a_camera_limited_user_sees_what_one_of_their_cameras_shows(
+    user_cameras: tuple[str, ...], shown_by: tuple[str, ...], may_see: bool
+) -> None:
+    assert user_of(*user_cameras).may_see(shown_by) is may_see
 
 
 def test_password_hashes_are_salted_and_check_only_the_right_password() -> None:
@@ -53,7 +83,7 @@ def test_sign_in_finds_the_user_only_with_the_right_password(session: Session) -
     user = authenticate(session, username="li.wei", password="long enough")
     assert user is not None and user.role is Role.INSPECTOR
     assert user.cameras == ("vault-a", "vault-b")
-    assert user.may_see("vault-a") and user.may_see("vault-x+vault-b") and not user.may_see("x")
+    assert user.may_see(("vault-a",)) and not user.may_see(("x",))
     assert authenticate(session, username="li.wei", password="long enougH") is None
     assert authenticate(session, username="nobody", password="long enough") is None
 
