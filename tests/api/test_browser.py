@@ -309,6 +309,9 @@ def test_review_a_finding_in_chromium(driver: WebDriver, service: RunningService
     assert not driver.find_elements(By.ID, "dismiss")  # decided: no second decision offered
     finding_audit = text_of(driver, "#finding-audit")
     assert "复核发现" in finding_audit and "查看片段" in finding_audit
+    # Leaving the page reports what its player played; settle that first, so the audit log
+    # read below is the same in both languages.
+    stop_and_wait_for_report(driver, service, finding_id)
 
     driver.find_element(By.CSS_SELECTOR, 'nav a[href="/audit"]').click()
     wait_for(driver, "the audit log", lambda d: d.find_elements(By.ID, "audit-log"))
@@ -327,6 +330,7 @@ def test_review_a_finding_in_chromium(driver: WebDriver, service: RunningService
     about = f"finding {finding_id[:16]}"
     assert ("inspector", "finding.review", about) in shown, shown
     assert ("inspector", "clip.view", about) in shown, shown
+    assert ("inspector", "clip.played", about) in shown, shown
     assert ("inspector", "login", "user inspector") in shown, shown
 
     # English at a click, and the same records.
@@ -559,3 +563,79 @@ def test_label_bundles_on_a_findings_picture(driver: WebDriver, service: Running
     assert english.startswith("Saved by inspector at ") and english.endswith(
         f"corrected from the boxes of {counted}"
     ), english
+
+
+def _played_records(service: RunningService, finding_id: str) -> list[dict[str, Any]]:
+    engine = open_store(service.db)
+    try:
+        with Session(engine) as session:
+            records = load_audit(session, object_type="finding", object_id=finding_id)
+    finally:
+        engine.dispose()
+    return [dict(r.entry.detail) for r in records if r.entry.action == "clip.played"]
+
+
+def stop_and_wait_for_report(driver: WebDriver, service: RunningService, finding_id: str) -> None:
+    """Pause the player and wait until the trail holds a report reaching the end of what it
+    played (so leaving the page sends nothing more)."""
+    driver.execute_script("document.getElementById('player').pause()")
+    played = video_state(driver)["played"]
+    if not played:
+        return
+    clip_start = float(driver.find_element(By.ID, "player").get_attribute("data-clip-start"))
+    last = clip_start + max(end for _, end in played)
+
+    def reported(_: WebDriver) -> bool:
+        ends = [end for r in _played_records(service, finding_id) for _, end in r["played"]]
+        return any(abs(end - last) < 1e-3 for end in ends)
+
+    wait_for(driver, "the pause's report in the audit trail", reported)
+
+
+def test_the_player_reports_what_it_played(driver: WebDriver, service: RunningService) -> None:
+    """V12 counts footage as played back only from the player's own report: play, pause, and
+    the played range arrives in the audit trail on the wall clock; play on and leave the page,
+    and what was played since arrives too, without what was reported before."""
+    sign_in(driver, service, "inspector")
+    finding_id = open_finding(driver, "frozen_video", "vault-a")
+    clip_start = float(driver.find_element(By.ID, "player").get_attribute("data-clip-start"))
+    wait_playing(driver)
+    time.sleep(1.5)
+    driver.execute_script("document.getElementById('player').pause()")
+    at_pause = video_state(driver)["played"]
+    assert at_pause and sum(b - a for a, b in at_pause) >= 1.0, at_pause
+
+    def records(count: int) -> Callable[[WebDriver], list[dict[str, Any]] | None]:
+        def arrived(_: WebDriver) -> list[dict[str, Any]] | None:
+            found = _played_records(service, finding_id)
+            return found if len(found) >= count else None
+
+        return arrived
+
+    (first,) = wait_for(driver, "the played range in the audit trail", records(1))
+    assert first["camera"] == "vault-a"
+    diagnosis = f"{first} {at_pause} {clip_start}\n{console(driver)}"
+    assert len(first["played"]) == len(at_pause), diagnosis
+    for (start, end), (a, b) in zip(first["played"], at_pause, strict=True):
+        assert start == pytest.approx(clip_start + a, abs=1e-3), diagnosis
+        assert end == pytest.approx(clip_start + b, abs=1e-3), diagnosis
+
+    driver.execute_script("document.getElementById('player').play()")
+    time.sleep(1.5)
+    before_leaving = video_state(driver)["played"]
+    driver.get(service.url + "/findings")  # pagehide
+    _, second = wait_for(driver, "the report sent when the page was left", records(2))
+    assert second["camera"] == "vault-a"
+    reported_end = max(end for _, end in first["played"])
+    new = [(start - clip_start, end - clip_start) for start, end in second["played"]]
+    diagnosis = f"{second} {before_leaving} {first}"
+    # Only what was played after the pause, within what the player says it played.
+    assert all(start >= reported_end - clip_start - 1e-3 for start, _ in new), diagnosis
+    assert sum(end - start for start, end in new) >= 1.0, diagnosis
+    assert max(end for _, end in new) <= max(b for _, b in before_leaving) + 0.5, diagnosis
+    engine = open_store(service.db)
+    try:
+        with Session(engine) as session:
+            assert verify_chain(session).intact
+    finally:
+        engine.dispose()
