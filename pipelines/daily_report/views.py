@@ -110,8 +110,8 @@ def _footage(
         finding = findings.get(object_id)
         if finding is None:
             return None
-        # A room's finding names all its cameras, "a+b".
-        return tuple(finding.camera.split("+")), Span(finding.start, finding.end), ()
+        # A room's finding names all its cameras.
+        return finding.cameras, Span(finding.start, finding.end), ()
     return None
 
 
