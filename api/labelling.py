@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from analyzer.recording import RecordingInfo
 from api.audit_trail import Action, entry
 from api.errors import ApiError, ErrorCode
-from api.routes.media import clip_recording, served_recording
+from api.footage import clip_recording, served_recording
 from api.state import ServiceState
 from pipelines import media, review_media
 from pipelines.counting import CountingSetup

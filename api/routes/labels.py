@@ -18,6 +18,7 @@ from api.audit_trail import Action, entry, record
 from api.deps import AuditorUser, ClientDep, InspectorUser, SessionDep, StateDep
 from api.errors import ERROR_RESPONSES, ApiError, ErrorCode, not_found
 from api.files import media_response
+from api.footage import media_errors
 from api.labelling import (
     bundle_setup,
     delete_labels,
@@ -27,7 +28,6 @@ from api.labelling import (
     save_labels,
 )
 from api.routes.findings import posix_param
-from api.routes.media import media_errors
 from api.schemas.common import Moment
 from api.schemas.labels import (
     BoxSource,

@@ -10,15 +10,14 @@ from fastapi import Path as PathParam
 from sqlalchemy.orm import Session
 from starlette.responses import FileResponse
 
-from analyzer.recording import RecordingInfo
 from api.access import visible_cameras, visible_recording
 from api.audit_trail import Action, entry, record_footage
 from api.deps import AuditorUser, ClientDep, SessionDep, StateDep
-from api.errors import ERROR_RESPONSES, ApiError, ErrorCode
+from api.errors import ERROR_RESPONSES
 from api.files import check_ranges, media_response
+from api.footage import original_path
 from api.schemas.recordings import RecordingListPublic, RecordingPublic
 from api.state import ServiceState
-from pipelines.media_roots import OutsideMediaRoots, resolve_under_roots
 from pipelines.store import load_recordings
 from pipelines.store.users import User
 
@@ -123,21 +122,6 @@ def _original(
         media_type=video_type(path),
         download_name=path.name if download else None,
     )
-
-
-def original_path(state: ServiceState, recording: RecordingInfo) -> Path:
-    """The recording's file, if it is (still) under the media roots: a path from the store
-    is checked like any other, so a file moved or a symlink swapped is not followed out."""
-    try:
-        return resolve_under_roots(recording.path, state.settings.media_roots)
-    except OutsideMediaRoots as exc:
-        raise ApiError(
-            403, ErrorCode.OUTSIDE_MEDIA_ROOTS, "the recording is not under the media roots"
-        ) from exc
-    except FileNotFoundError as exc:
-        raise ApiError(
-            404, ErrorCode.MEDIA_UNAVAILABLE, "the recording's file is no longer there"
-        ) from exc
 
 
 def video_type(path: Path) -> str:

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import ClientDep, MaybeUser, SessionDep, StateDep
 from api.errors import ApiError
-from api.routes.auth import end_session, set_session_cookie, sign_in
+from api.login import end_session, set_session_cookie, sign_in
 from api.ui.i18n import LANGUAGE_COOKIE, LANGUAGES, error_words, translator
 from api.ui.render import page_language, render, safe_next
 

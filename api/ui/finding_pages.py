@@ -15,15 +15,15 @@ from analyzer.findings import FindingKind, Severity
 from api.access import visible_cameras, visible_finding
 from api.deps import ClientDep, MaybeUser, SessionDep, StateDep
 from api.errors import ApiError
-from api.labelling import bundles_counted_by, camera_bundle_model
-from api.review import decide
-from api.routes.media import (
+from api.footage import (
     clip_recording,
     counted_camera,
     counted_timelines,
     counts_window,
     finding_clip_file,
 )
+from api.labelling import bundles_counted_by, camera_bundle_model
+from api.review import decide
 from api.state import ServiceState
 from api.ui.count_chart import CountsChart, counts_chart
 from api.ui.describe import lot_of
