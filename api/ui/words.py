@@ -63,9 +63,6 @@ OBJECT_NAMES = {
     "audit": "审计链",
     "export": "证据包",
 }
-# Audit actions the printed reports' table (`pipelines.paper.names.ACTION_NAMES`) does not
-# name: what the finding page's player reports it played is recorded by the service alone.
-PAGE_ACTION_NAMES = {"clip.played": "播放片段"}
 YES_NO = {"zh-CN": ("是", "否"), "en": ("yes", "no")}
 # The keys of audit records' details (api/audit_trail, api/routes, the command line's exports).
 DETAIL_KEYS = {
@@ -177,7 +174,7 @@ class Words:
     def action(self, action: str) -> str:
         if not self.chinese:
             return action
-        return PAGE_ACTION_NAMES.get(action) or action_name(action)
+        return action_name(action)
 
     def role(self, role: str) -> str:
         return ROLE_NAMES.get(role, role) if self.chinese else role

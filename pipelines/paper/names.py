@@ -70,6 +70,7 @@ ACTION_NAMES: dict[str, str] = {
     "recording.view": "调取录像文件",
     "recording.download": "下载录像文件",
     "clip.view": "查看片段",
+    "clip.played": "播放片段",
     "clip.download": "下载片段",
     "thumbnail.view": "查看截图",
     "finding.review": "复核发现",
