@@ -30,22 +30,12 @@ from api.footage import (
 
 # api/routes/playback.py imports it from here; its home is api.footage.
 from api.footage import finding_clip_file as finding_clip_file
-from api.schemas.common import Public
+from api.schemas.media import CountTimelinePublic
 from pipelines import review_media
 from pipelines.detectors import DetectorChoice, counting_setup
 from pipelines.store.finding_query import StoredFinding
 
 router = APIRouter(prefix="/api/findings", tags=["finding media"], responses=ERROR_RESPONSES)
-
-
-class CountsPublic(Public):
-    """The camera's counts around a finding, one entry per analysed frame (-1: not
-    measured)."""
-
-    camera: str
-    time: list[float]
-    persons: list[int]
-    bundles: list[int]
 
 
 def _media_responses(kind: str) -> dict[int | str, dict[str, Any]]:
@@ -164,10 +154,10 @@ def finding_detections(
     return dict(found.to_json())
 
 
-@router.get("/{finding_id}/counts", response_model=CountsPublic)
+@router.get("/{finding_id}/counts", response_model=CountTimelinePublic)
 def finding_counts(
     finding_id: str, user: AuditorUser, session: SessionDep, state: StateDep
-) -> CountsPublic:
+) -> CountTimelinePublic:
     """The camera's people and bundle counts from the clip's start to its end."""
     stored = visible_finding(session, user, finding_id, None)
     window = counts_window(state, stored)
@@ -180,7 +170,7 @@ def finding_counts(
         times += [round(float(t), 3) for t in timeline.time[keep]]
         persons += [int(v) for v in timeline.persons[keep]]
         bundles += [int(v) for v in timeline.bundles[keep]]
-    return CountsPublic(
+    return CountTimelinePublic(
         camera=camera or stored.finding.camera, time=times, persons=persons, bundles=bundles
     )
 

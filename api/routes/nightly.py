@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,28 +9,10 @@ from fastapi import Path as PathParam
 
 from api.deps import AuditorUser, SessionDep
 from api.errors import ERROR_RESPONSES, not_found
-from api.schemas.common import Public
-from pipelines.store.nightly import NightlyRun, RunState, get_run, list_runs
+from api.schemas.nightly import NightlyRunPublic
+from pipelines.store.nightly import get_run, list_runs
 
 router = APIRouter(prefix="/api/nightly-runs", tags=["nightly runs"], responses=ERROR_RESPONSES)
-
-
-class NightlyRunPublic(Public):
-    id: int
-    backend: str
-    state: RunState
-    started_at: datetime
-    finished_at: datetime | None
-    files_seen: int
-    files_hashed: int
-    units_total: int
-    units_done: int
-    findings_new: int | None
-    error: str | None
-
-    @classmethod
-    def of(cls, run: NightlyRun) -> NightlyRunPublic:
-        return cls(**run.__dict__)
 
 
 @router.get("", response_model=list[NightlyRunPublic])

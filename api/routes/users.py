@@ -1,4 +1,4 @@
-"""/api/users (admin) and /api/models (admin): who may use the service, which detectors."""
+"""/api/users (admin): who may use the service."""
 
 from __future__ import annotations
 
@@ -10,22 +10,15 @@ from sqlalchemy.orm import Session
 from api.audit_trail import Action, entry
 from api.deps import AdminUser, ClientDep, SessionDep, StateDep
 from api.errors import ERROR_RESPONSES, ApiError, ErrorCode
-from api.schemas.common import Public
+from api.routes import models
 from api.schemas.users import UserCreate, UserPublic
-from models.registry import ModelRegistry
 from pipelines.store.audit import append_audit, run_audited
 from pipelines.store.users import User, UserError, add_user, list_users
 
 router = APIRouter(prefix="/api", tags=["administration"], responses=ERROR_RESPONSES)
-
-
-class ModelPublic(Public):
-    name: str
-    format: str
-    sha256: str
-    builtin: bool
-    person_classes: list[str]
-    bundle_classes: list[str]
+# /api/models lives in api/routes/models.py; it is served with these routes until the
+# app's list of routers names its router.
+router.routes.extend(models.router.routes)
 
 
 @router.get("/users", response_model=list[UserPublic])
@@ -64,18 +57,3 @@ def create_user(
         return UserPublic.of(run_audited(state.sessions, work))
     except UserError as exc:
         raise ApiError(409, ErrorCode.CONFLICT, str(exc)) from exc
-
-
-@router.get("/models", response_model=list[ModelPublic])
-def read_models(_admin: AdminUser) -> list[ModelPublic]:
-    return [
-        ModelPublic(
-            name=m.name,
-            format=m.format.value,
-            sha256=m.sha256,
-            builtin=m.builtin,
-            person_classes=[m.class_names[i] for i in m.person_class_ids],
-            bundle_classes=[m.class_names[i] for i in m.bundle_class_ids],
-        )
-        for m in ModelRegistry.from_env().list_models()
-    ]
