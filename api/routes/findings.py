@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
 from analyzer import ANALYZER_VERSION
-from analyzer.findings import Severity
+from analyzer.findings import FindingKind, Severity
 from api.access import visible_cameras, visible_finding
 from api.deps import AuditorUser, ClientDep, InspectorUser, SessionDep, StateDep
 from api.errors import ERROR_RESPONSES, ApiError, ErrorCode
@@ -40,7 +40,7 @@ def list_findings(
     state: StateDep,
     severity: Annotated[list[Severity] | None, Query()] = None,
     camera: Annotated[list[str] | None, Query()] = None,
-    kind: Annotated[list[str] | None, Query()] = None,
+    kind: Annotated[list[FindingKind] | None, Query()] = None,
     rule: Annotated[str | None, Query(max_length=200)] = None,
     review_state: ReviewState | None = None,
     lot: Annotated[str | None, Query(max_length=200)] = None,

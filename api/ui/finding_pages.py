@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BeforeValidator
 from sqlalchemy.orm import Session
 
 from analyzer import ANALYZER_VERSION
@@ -43,6 +44,15 @@ from pipelines.store.users import Role, User
 router = APIRouter(include_in_schema=False)
 
 
+def _blank_is_none(value: object) -> object:
+    return value or None
+
+
+# The list's form sends an empty kind for "every kind"; any other kind it does not know is a
+# 422 page naming the kinds, not an empty list.
+KindChoice = Annotated[FindingKind | None, BeforeValidator(_blank_is_none)]
+
+
 @router.get("/findings", response_class=HTMLResponse)
 def findings_page(
     request: Request,
@@ -51,7 +61,7 @@ def findings_page(
     user: MaybeUser,
     severity: str = "",
     camera: str = "",
-    kind: str = "",
+    kind: KindChoice = None,
     rule: str = "",
     lot: str = "",
     review_state: str = "",
@@ -63,7 +73,7 @@ def findings_page(
     query: dict[str, Any] = {
         "severity": severity,
         "camera": camera,
-        "kind": kind,
+        "kind": kind or "",
         "rule": rule,
         "lot": lot,
         "review_state": review_state,

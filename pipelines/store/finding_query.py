@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from analyzer.findings import Finding, Severity, cameras_from_label
+from analyzer.findings import Finding, FindingKind, Severity, cameras_from_label
 from pipelines.store.columns import utc_datetime
 from pipelines.store.findings import finding_from_row
 from pipelines.store.schema import CustodyEventRow, FindingRow, ReviewState
@@ -41,7 +41,7 @@ class FindingFilter:
     analyzer_version: str | None = None
     severities: Collection[Severity] = ()
     cameras: Collection[str] = ()
-    kinds: Collection[str] = ()
+    kinds: Collection[FindingKind] = ()
     rule: str | None = None
     review_state: ReviewState | None = None
     lot: str | None = None
@@ -133,7 +133,7 @@ def _filtered(query: Select[_Row], criteria: FindingFilter) -> Select[_Row]:
     if criteria.cameras:
         conditions.append(on_cameras(criteria.cameras))
     if criteria.kinds:
-        conditions.append(FindingRow.kind.in_(list(criteria.kinds)))
+        conditions.append(FindingRow.kind.in_([k.value for k in criteria.kinds]))
     if criteria.rule is not None:
         conditions.append(FindingRow.rule == criteria.rule)
     if criteria.review_state is not None:

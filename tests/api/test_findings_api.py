@@ -183,3 +183,32 @@ def test_signing_out_ends_every_session_of_the_user(settings: ServiceSettings) -
         # Signing in again starts a new session.
         sign_in(laptop, "inspector")
         assert laptop.get("/api/auth/me").json()["username"] == "inspector"
+
+
+def test_an_unknown_kind_is_refused_not_an_empty_list(clients: dict[str, TestClient]) -> None:
+    api = clients["auditor"]
+    typo = api.get("/api/findings", params=[("kind", "frozen_video"), ("kind", "frozen_vidoe")])
+    assert typo.status_code == 422
+    assert typo.headers["content-type"].startswith("application/json")
+    error = typo.json()["error"]
+    assert error["code"] == "invalid_request" and "kind" in error["message"]
+    frozen = api.get("/api/findings", params={"kind": "frozen_video"})
+    assert frozen.status_code == 200 and set(kinds(frozen.json())) == {"frozen_video"}
+
+
+def test_the_findings_page_refuses_an_unknown_kind_and_filters_by_a_known_one(
+    clients: dict[str, TestClient], sample_scan: SampleScan
+) -> None:
+    page = clients["auditor"]
+    typo = page.get("/findings", params={"kind": "frozen_vidoe"})
+    assert typo.status_code == 422
+    assert typo.headers["content-type"].startswith("text/html")
+    # The form's "every kind" sends an empty kind.
+    every = page.get("/findings", params={"kind": ""})
+    frozen = page.get("/findings", params={"kind": "frozen_video"})
+    assert every.status_code == frozen.status_code == 200
+    expected = sum(f.kind.value == "frozen_video" for f in sample_scan.findings)
+    assert expected and frozen.text.count('data-kind="frozen_video"') == expected
+    assert frozen.text.count('class="finding-link"') == expected
+    assert 'value="frozen_video" selected' in frozen.text
+    assert every.text.count('class="finding-link"') > expected

@@ -18,6 +18,7 @@ from tests.api.conftest import sign_in
         ("/no-such-page", 404, "not_found"),
         ("/cameras/vault-a/day?day=not-a-day", 422, "invalid_request"),
         ("/findings?offset=-1", 422, "invalid_request"),
+        ("/findings?kind=frozen_vidoe", 422, "invalid_request"),
     ],
 )
 def test_page_errors_are_pages(settings: ServiceSettings, path: str, status: int, code: str):
@@ -36,7 +37,9 @@ def check_page_error(client: TestClient, path: str, status: int, code: str) -> N
     assert ERROR_WORDS[code] not in english.text
 
 
-@pytest.mark.parametrize("path", ["/api/no-such-thing", "/api/findings?offset=-1"])
+@pytest.mark.parametrize(
+    "path", ["/api/no-such-thing", "/api/findings?offset=-1", "/api/findings?kind=frozen_vidoe"]
+)
 def test_api_errors_stay_json(settings: ServiceSettings, path: str):
     with TestClient(create_app(settings)) as client:
         answer = sign_in(client, "inspector").get(path)
