@@ -50,10 +50,11 @@ def test_scan_reports_the_gap_and_nothing_else(nvr_folder, tmp_path, db_url):
     assert all("no on-screen clock" in f["detail"] for f in clockless)
     [gap] = [f for f in document["findings"] if f["kind"] != "clock_unreadable"]
     assert set(gap) == {
-        "id", "rule", "kind", "camera", "recording_sha256", "start", "end", "duration_s",
+        "id", "rule", "kind", "camera", "cameras", "recording_sha256", "start", "end", "duration_s",
         "severity", "detail", "counts", "custody_event", "custody_leg", "frame",
     }  # fmt: skip
     assert (gap["kind"], gap["rule"], gap["camera"]) == ("coverage_gap", "V1", "ch01")
+    assert gap["cameras"] == ["ch01"]
     assert (gap["start"], gap["end"]) == (
         "2026-11-24T08:00:08.000+08:00",
         "2026-11-24T08:00:18.000+08:00",
