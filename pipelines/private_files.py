@@ -5,6 +5,7 @@ umask, which a umask of 022 leaves world-readable."""
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 PRIVATE_DIR = 0o700
@@ -35,15 +36,28 @@ def private_dir(path: Path, *, tighten: bool = False) -> Path:
 
 def create_private_file(path: Path, data: bytes) -> bool:
     """Write `data` to a new file at `path`, mode 0600, in a private folder; False (nothing
-    written) when the file exists already, so two processes never both make a key."""
+    written) when the file exists already, so two processes never both make a key.
+
+    The file appears whole or not at all: it is written under a temporary name and linked
+    into place (a link never replaces a file), so a process reading it the moment it appears
+    cannot see it empty or half written."""
     private_dir(path.parent, tighten=True)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
-    except FileExistsError:
+    if path.exists():
         return False
-    with os.fdopen(descriptor, "wb") as out:
-        out.write(data)
-    return True
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, PRIVATE_FILE)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        os.unlink(temporary)
 
 
 def touch_private(path: Path) -> None:

@@ -149,3 +149,23 @@ def test_the_key_and_anchors_are_private_under_umask_022(store: sa.Engine) -> No
     assert stat.S_IMODE(key.parent.stat().st_mode) == 0o700
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
     assert stat.S_IMODE(Path(log).parent.stat().st_mode) == 0o700
+
+
+def test_the_key_file_appears_only_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Another process reading the key the moment it appears must never see it empty or half
+    # written: while its bytes are being written, the key's own name does not exist yet.
+    where = tmp_path / "keys" / "audit.key"
+    seen_while_writing: list[bool] = []
+    real_fsync = os.fsync
+
+    def fsync(descriptor: int) -> None:
+        seen_while_writing.append(where.exists())
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    key = load_audit_key(where)
+    assert seen_while_writing == [False]
+    assert len(key) == 32 and where.read_bytes() == key
+    assert stat.S_IMODE(where.stat().st_mode) == 0o600
+    assert [p.name for p in where.parent.iterdir()] == ["audit.key"]  # no temporary left
+    assert load_audit_key(where) == key  # made once
