@@ -25,6 +25,7 @@ from api.routes import (
     jobs,
     labels,
     media,
+    models,
     nightly,
     playback,
     recordings,
@@ -63,6 +64,7 @@ ROUTERS = (
     jobs.router,
     nightly.router,
     users.router,
+    models.router,
     audit.router,
 )
 

@@ -24,12 +24,10 @@ from api.footage import (
     counted_camera,
     counted_timelines,
     counts_window,
+    finding_clip_file,
     media_errors,
     served_recording,
 )
-
-# api/routes/playback.py imports it from here; its home is api.footage.
-from api.footage import finding_clip_file as finding_clip_file
 from api.schemas.media import CountTimelinePublic
 from pipelines import review_media
 from pipelines.detectors import DetectorChoice, counting_setup

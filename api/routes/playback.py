@@ -24,7 +24,7 @@ from api.access import visible_finding
 from api.audit_trail import Action, entry, record
 from api.deps import AuditorUser, ClientDep, SessionDep, StateDep
 from api.errors import ERROR_RESPONSES, ApiError, ErrorCode
-from api.routes.media import finding_clip_file
+from api.footage import finding_clip_file
 from api.schemas.common import Moment
 from api.schemas.playback import PlayedPublic, PlayedRange, PlayedReport, PlayedSpanPublic
 from pipelines.review_media import ClipFile

@@ -10,15 +10,11 @@ from sqlalchemy.orm import Session
 from api.audit_trail import Action, entry
 from api.deps import AdminUser, ClientDep, SessionDep, StateDep
 from api.errors import ERROR_RESPONSES, ApiError, ErrorCode
-from api.routes import models
 from api.schemas.users import UserCreate, UserPublic
 from pipelines.store.audit import append_audit, run_audited
 from pipelines.store.users import User, UserError, add_user, list_users
 
 router = APIRouter(prefix="/api", tags=["administration"], responses=ERROR_RESPONSES)
-# /api/models lives in api/routes/models.py; it is served with these routes until the
-# app's list of routers names its router.
-router.routes.extend(models.router.routes)
 
 
 @router.get("/users", response_model=list[UserPublic])

@@ -34,7 +34,7 @@ from analyzer import ANALYZER_VERSION
 from analyzer.intervals import Span, clip_spans, merge_spans
 from pipelines.daily_report.coverage import Coverage, analysed_spans, coverage
 from pipelines.daily_report.periods import Block, blocks_of_day, period_days, period_window
-from pipelines.daily_report.scope import fixed_cameras, names_camera, vaults
+from pipelines.daily_report.scope import fixed_cameras, shows_camera, vaults
 from pipelines.daily_report.sources import StoreExtract, load_extract
 from pipelines.daily_report.views import Viewing, touches, viewings
 from pipelines.site import Room, Site
@@ -181,7 +181,7 @@ def build_form(
         }
         together = merge_spans([s for spans in alone.values() for s in spans], max_gap_s=join_s)
         room_findings = sorted(
-            (s for s in current if names_camera(s.finding.camera, camera_set)),
+            (s for s in current if shows_camera(s.finding.cameras, camera_set)),
             key=lambda s: (s.finding.start, s.finding.camera, s.finding.id),
         )
         room_views = [v for v in inspections if camera_set.intersection(v.cameras)]

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from analyzer.custody import RoomKind
-from analyzer.findings import cameras_from_label
 from analyzer.recording import CameraKind
 from pipelines.site import Room, Site
 
@@ -37,11 +36,6 @@ def shows_camera(finding_cameras: tuple[str, ...], cameras: frozenset[str] | Non
     """Whether a finding's cameras (one camera's, or a room's) include one of `cameras`
     (None: any)."""
     return cameras is None or not cameras.isdisjoint(finding_cameras)
-
-
-def names_camera(camera_label: str, cameras: frozenset[str] | None) -> bool:
-    """`shows_camera` for a finding's cameras in their text form (`Finding.camera`)."""
-    return shows_camera(cameras_from_label(camera_label), cameras)
 
 
 def vaults(site: Site) -> tuple[Room, ...]:
