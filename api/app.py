@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from analyzer import ANALYZER_VERSION
 from analyzer.wallclock import time_zone
 from api import sessions
+from api.cross_site import CrossSiteWrites
 from api.errors import install_error_handlers
 from api.jobs import ScanJobRunner
 from api.limits import QueryLimits
@@ -98,6 +99,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     )
     app.state.service = state
     app.add_middleware(QueryLimits)
+    app.add_middleware(CrossSiteWrites)
     # Added last, so it wraps the others: their refusals carry the headers too.
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app, page_error=pages.error_page)

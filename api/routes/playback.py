@@ -33,26 +33,18 @@ from pipelines.store import get_recording
 # The clip's last picture stays on screen for a frame (up to a second on a 1-fps NVR
 # camera), so a player may report a little past the last picture's time.
 LAST_PICTURE_S = 1.0
+
+
 # Sec-Fetch-Site values a browser sends for a request from the service's own pages (or
 # typed in); any other site's page is refused.
-OWN_PAGES = frozenset({"same-origin", "none"})
-
-
-def from_own_pages(
-    content_type: Annotated[str | None, Header()] = None,
-    sec_fetch_site: Annotated[str | None, Header()] = None,
-) -> None:
-    """Refuse what another site's page could send: a body that is not JSON (a form or a
-    beacon of plain text needs no permission from the browser), or a request the browser
-    says came from another site."""
+def json_only(content_type: Annotated[str | None, Header()] = None) -> None:
+    """Refuse a body that is not JSON: a form or a beacon of plain text is what another
+    site's page can send without the browser asking (a write another site's page started
+    is refused before routing, `api.cross_site`)."""
     media_type = (content_type or "").split(";", 1)[0].strip().lower()
     if media_type != "application/json":
         raise ApiError(
             415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send the played ranges as application/json"
-        )
-    if sec_fetch_site is not None and sec_fetch_site.lower() not in OWN_PAGES:
-        raise ApiError(
-            403, ErrorCode.FORBIDDEN, "played footage is reported by the service's own pages only"
         )
 
 
@@ -67,7 +59,7 @@ router = APIRouter(
     "/{finding_id}/played",
     response_model=PlayedPublic,
     status_code=201,
-    dependencies=[Depends(from_own_pages)],
+    dependencies=[Depends(json_only)],
     responses={409: ERROR_RESPONSES[404] | {"description": "no footage for this finding"}},
 )
 def report_played(
