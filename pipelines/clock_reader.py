@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from itertools import chain
@@ -127,29 +128,32 @@ def _learn_in_window(path: Path, crop: _Crop, window: StreamSpan) -> ClockFace:
     ticks = StreamSpan(at, min(end, at + TICK_SPAN_S))
     counter = TickCounter(at, ticks.end - at)
     keep = crop.area * (ticks.end - at) / LEARN_EVERY_S <= TICK_SPAN_BUDGET
-    frames = iter(media.iter_frames(path, every_s=LEARN_EVERY_S, window=window if keep else ticks))
-    kept: list[tuple[float, npt.NDArray[np.uint8]]] = []
-    after_ticks: list[media.DecodedFrame] = []
-    for frame in frames:
-        if frame.time >= ticks.end:
-            after_ticks.append(frame)
-            break
-        luma = crop.rows(frame)
-        counter.add(frame.time, luma)
-        if keep:
-            kept.append((frame.time, luma))
-    patches = counter.patches()
-    lines = _TextLines(patches)
-    for shown_at, luma in kept:
-        lines.add(shown_at, [luma[patch.top : patch.bottom] for patch in patches])
-    kept.clear()
-    rest: Iterable[media.DecodedFrame] = (
-        chain(after_ticks, frames)
-        if keep
-        else media.iter_frames(path, every_s=LEARN_EVERY_S, window=window)
-    )
-    for frame in rest:
-        lines.add(frame.time, [crop.rows(frame, patch.top, patch.bottom) for patch in patches])
+    # Closed however learning ends (nothing ticks: the rest of the window is not decoded).
+    with closing(
+        media.iter_frames(path, every_s=LEARN_EVERY_S, window=window if keep else ticks)
+    ) as frames:
+        kept: list[tuple[float, npt.NDArray[np.uint8]]] = []
+        after_ticks: list[media.DecodedFrame] = []
+        for frame in frames:
+            if frame.time >= ticks.end:
+                after_ticks.append(frame)
+                break
+            luma = crop.rows(frame)
+            counter.add(frame.time, luma)
+            if keep:
+                kept.append((frame.time, luma))
+        patches = counter.patches()
+        lines = _TextLines(patches)
+        for shown_at, luma in kept:
+            lines.add(shown_at, [luma[patch.top : patch.bottom] for patch in patches])
+        kept.clear()
+        rest: Iterable[media.DecodedFrame] = (
+            chain(after_ticks, frames)
+            if keep
+            else media.iter_frames(path, every_s=LEARN_EVERY_S, window=window)
+        )
+        for frame in rest:
+            lines.add(frame.time, [crop.rows(frame, patch.top, patch.bottom) for patch in patches])
     return lines.learn()
 
 

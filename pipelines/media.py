@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
@@ -408,7 +408,7 @@ def iter_frames(
     progress: Callable[[float], None] | None = None,
     plan: GopPlan | None = None,
     window: StreamSpan | None = None,
-) -> Iterator[DecodedFrame]:
+) -> Generator[DecodedFrame]:
     """Decode `path` and yield one picture per `every_s` seconds of presentation time.
 
     Every frame is decoded (inter-coded video needs it) but only the sampled ones are handed

@@ -5,7 +5,7 @@ findings made. Everything that decodes goes through `pipelines.media`."""
 from __future__ import annotations
 
 import time
-from contextlib import nullcontext
+from contextlib import closing, nullcontext
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
@@ -96,9 +96,10 @@ def analyse_recording(
     frames = media.iter_frames(
         path, every_s=every_s, stats=stats, progress=report.reached, plan=plan
     )
-    # The counter's detector thread is stopped however the decoding ends (an unreadable
-    # file, an interrupt); `finish` below stops it in the normal course.
-    with counter if counter is not None else nullcontext():
+    # The counter's detector thread and the decoding thread are stopped however the pass
+    # ends (an unreadable file, an interrupt); `finish` below stops the first in the normal
+    # course, and the second stops when the file is decoded.
+    with closing(frames), counter if counter is not None else nullcontext():
         for frame in frames:
             meter.take(frame)
             if isinstance(clock, ClockReader):

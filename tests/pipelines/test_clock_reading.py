@@ -3,6 +3,7 @@ crossing behind the text, sensor noise and x264, across midnight, a leap day and
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -75,6 +76,8 @@ def test_a_picture_without_a_clock_has_no_face(tmp_path):
     path = write_clip(tmp_path / "plain.mp4", regular(40, 10), noisy_scene(320, 180))
     with pytest.raises(ClockNotFound, match="changes once a second"):
         learn_face(path, 40.0, ClockSettings())
+    # the windows it gave up on are not decoded on in the background
+    assert not [t for t in threading.enumerate() if t.name == "read-ahead"]
 
 
 def test_a_clock_region_from_the_site_limits_the_search(tmp_path):
