@@ -9,7 +9,7 @@ recording, the camera and the wall-clock spans played, which the playback-check 
 The report is held to the rules of every other write: a signed-in user (the session cookie
 is SameSite=Strict), the same object access as the clip itself (a finding of a camera the
 user may not see is not found), a JSON body, and no request a browser marks as coming from
-another site.
+another site (`api.cross_site`, before routing).
 """
 
 from __future__ import annotations
@@ -35,8 +35,6 @@ from pipelines.store import get_recording
 LAST_PICTURE_S = 1.0
 
 
-# Sec-Fetch-Site values a browser sends for a request from the service's own pages (or
-# typed in); any other site's page is refused.
 def json_only(content_type: Annotated[str | None, Header()] = None) -> None:
     """Refuse a body that is not JSON: a form or a beacon of plain text is what another
     site's page can send without the browser asking (a write another site's page started
