@@ -161,12 +161,15 @@ class TickCounter:
             self._sin = np.zeros(luma.shape, np.float32)
         else:
             assert self._thirds is not None and self._cos is not None and self._sin is not None
-            changed = np.abs(luma.astype(np.int16) - self._previous) > TICK_LEVEL
+            # In uint8 and only where something changed: a 1080p picture is 2 M pixels, few
+            # of which change, and widening it to int16 cost ten times as much (4 ms a frame).
+            step = np.maximum(luma, self._previous) - np.minimum(luma, self._previous)
+            changed = np.flatnonzero(step > TICK_LEVEL)
             phase = 2 * np.pi * (time % 1.0)
             third = min(2, max(0, int(3 * (time - self._start) / self._span_s)))
-            self._thirds[third] += changed
-            np.add(self._cos, np.float32(np.cos(phase)), out=self._cos, where=changed)
-            np.add(self._sin, np.float32(np.sin(phase)), out=self._sin, where=changed)
+            self._thirds[third].reshape(-1)[changed] += 1
+            self._cos.reshape(-1)[changed] += np.float32(np.cos(phase))
+            self._sin.reshape(-1)[changed] += np.float32(np.sin(phase))
         self._previous = luma
         self._last = time
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,34 +43,42 @@ def scan_files(
     for path in files:
         files_of[camera_for(path, options).id].append(path)
     clock_faces = ClockFaces(dict(files_of))
-    for index, path in enumerate(files, 1):
-        camera = camera_for(path, options)
-        sha256 = sha256_file(path)
-        try:
-            analysis = analyse_recording(
-                path,
-                sha256=sha256,
-                camera=camera,
-                options=options,
-                progress=progress,
-                clock_faces=clock_faces,
+    # Files are hashed one after the other in a thread of their own while the scan goes on:
+    # hashing reads the file and little else, and learning a clock leaves part of a core idle.
+    # A scan that stops early does not wait for the hashes of files it will not analyse.
+    hashing = ThreadPoolExecutor(1, thread_name_prefix="hashing")
+    try:
+        digests = [hashing.submit(sha256_file, path) for path in files]
+        for index, (path, sha256) in enumerate(zip(files, digests, strict=True), 1):
+            camera = camera_for(path, options)
+            try:
+                analysis = analyse_recording(
+                    path,
+                    sha256=sha256,
+                    camera=camera,
+                    options=options,
+                    progress=progress,
+                    clock_faces=clock_faces,
+                )
+            except media.UnreadableMedia as exc:
+                log.warning("unreadable recording (%d/%d): %s", index, len(files), exc)
+                finding = unreadable_finding(path, camera, sha256.result(), str(exc), options)
+                result.findings.append(finding)
+                continue
+            log.info(
+                "scanned %s (%d/%d): %.1f s of video, %d findings",
+                path.name,
+                index,
+                len(files),
+                analysis.recording.duration_s,
+                len(analysis.findings),
             )
-        except media.UnreadableMedia as exc:
-            log.warning("unreadable recording (%d/%d): %s", index, len(files), exc)
-            result.findings.append(unreadable_finding(path, camera, sha256, str(exc), options))
-            continue
-        log.info(
-            "scanned %s (%d/%d): %.1f s of video, %d findings",
-            path.name,
-            index,
-            len(files),
-            analysis.recording.duration_s,
-            len(analysis.findings),
-        )
-        result.recordings.append(analysis.recording)
-        result.findings.extend(analysis.findings)
-        if analysis.counts is not None:
-            result.count_timelines.append(analysis.counts)
+            result.recordings.append(analysis.recording)
+            result.findings.extend(analysis.findings)
+            if analysis.counts is not None:
+                result.count_timelines.append(analysis.counts)
+    finally:
+        hashing.shutdown(cancel_futures=True)
     result.recordings.sort(key=lambda r: (r.camera, r.start))
     result.findings.sort(key=lambda f: (f.camera, f.start, f.kind.value))
     return result

@@ -3,6 +3,7 @@ document, the store, and bad input."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -121,6 +122,9 @@ def test_bad_files_are_findings_and_the_rest_is_scanned(nvr_folder, tmp_path):
         "empty file",
         "not a readable video container",
     ]
+    # Hashed in the scan's hashing thread, the file's own digest names it.
+    digests = {hashlib.sha256(p.read_bytes()).hexdigest() for p in nvr_folder.glob("*0044.mp4")}
+    assert any(f"(sha256 {digest})" in f["detail"] for f in unreadable for digest in digests)
 
 
 def test_missing_path_exits_2_after_scanning_the_rest(nvr_folder, tmp_path, capsys):
