@@ -5,11 +5,14 @@ findings made. Everything that decodes goes through `pipelines.media`."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, nullcontext
 from dataclasses import dataclass
 from datetime import tzinfo
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from analyzer import continuity
 from analyzer.clock import no_clock
@@ -29,6 +32,8 @@ from pipelines.scan.progress import Progress, ProgressReport
 from pipelines.scan.recheck import recheck_still_stretches
 from pipelines.scan.signal_meter import SignalMeter, view_meter
 from pipelines.site import Camera
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,8 @@ def analyse_recording(
     # meanwhile. Measured on 10 min of noisy 1080p, two cores: 0.25 s of a 3.3-s scan.
     with ThreadPoolExecutor(1, thread_name_prefix="clock-learning") as learning:
         learnt = learning.submit(
-            _timed_clock_reader, path, camera, info.duration_s, start, options.zone, clock_faces
+            _timed,
+            partial(_clock_reader, path, camera, info.duration_s, start, options.zone, clock_faces),
         )
         packets = media.read_packets(path)
         clock, clock_learn_s = learnt.result()
@@ -179,18 +185,10 @@ def analyse_recording(
     )
 
 
-def _timed_clock_reader(
-    path: Path,
-    camera: Camera,
-    duration_s: float,
-    start: float,
-    zone: tzinfo,
-    faces: ClockFaces | None,
-) -> tuple[ClockReader | ClockNotFound | None, float]:
-    """`_clock_reader` and the seconds it took (the benchmark reports them)."""
+def _timed(call: Callable[[], T]) -> tuple[T, float]:
+    """What `call` returns and the seconds it took."""
     began = time.perf_counter()
-    clock = _clock_reader(path, camera, duration_s, start, zone, faces)
-    return clock, time.perf_counter() - began
+    return call(), time.perf_counter() - began
 
 
 def _clock_reader(
