@@ -359,32 +359,28 @@ def _picture_problems_in(
     for interval in mask_intervals(signals.time, ends, blank, thresholds.black_min_s):
         mean_luma = float(signals.luma[interval.first : interval.last + 1].mean())
         what = "black" if mean_luma <= thresholds.black_max_luma else "blank (one flat colour)"
+        detail = f"{what} picture for {interval.duration_s:.1f} s (mean luma {mean_luma:.0f})"
         findings.append(
-            finding_in(
-                recording,
-                FindingKind.BLACK_VIDEO,
-                "V2",
-                interval.start,
-                interval.end,
-                Severity.HIGH,
-                f"{what} picture for {interval.duration_s:.1f} s (mean luma {mean_luma:.0f})",
-                interval.start,
+            _picture_finding(
+                recording, FindingKind.BLACK_VIDEO, interval.start, interval.end, detail
             )
         )
     for interval in _frozen_in(signals, decoded_to_s, thresholds):
+        detail = f"picture frozen for {interval.duration_s:.1f} s"
         findings.append(
-            finding_in(
-                recording,
-                FindingKind.FROZEN_VIDEO,
-                "V2",
-                interval.start,
-                interval.end,
-                Severity.HIGH,
-                f"picture frozen for {interval.duration_s:.1f} s",
-                interval.start,
+            _picture_finding(
+                recording, FindingKind.FROZEN_VIDEO, interval.start, interval.end, detail
             )
         )
     return findings
+
+
+def _picture_finding(
+    recording: RecordingInfo, kind: FindingKind, start_s: float, end_s: float, detail: str
+) -> Finding:
+    """A V2 finding about the picture itself (black, frozen, obstructed): always high, and
+    shown with the stretch's first frame, which is what stays on screen or hides the room."""
+    return finding_in(recording, kind, "V2", start_s, end_s, Severity.HIGH, detail, start_s)
 
 
 def view_integrity(
@@ -413,15 +409,8 @@ def _view_integrity_in(
     thresholds: ContinuityThresholds,
 ) -> list[Finding]:
     return [
-        finding_in(
-            recording,
-            problem.kind,
-            "V2",
-            problem.interval.start,
-            problem.interval.end,
-            Severity.HIGH,
-            problem.detail,
-            problem.interval.start,
+        _picture_finding(
+            recording, problem.kind, problem.interval.start, problem.interval.end, problem.detail
         )
         for problem in view_problems(signals, _stretch_ends(signals, decoded_to_s), thresholds)
     ]

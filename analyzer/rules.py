@@ -7,7 +7,7 @@ V4-V10, V13). Every finding names the leg and the event it belongs to where one 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -418,6 +418,16 @@ def bundle_counts_at_events(
     return findings
 
 
+def _rooms_seen(
+    rooms: dict[str, RoomView], kind: RoomKind, evidence: Evidence, period: Span
+) -> Iterator[tuple[RoomView, CountSeries]]:
+    """Each room of `kind` that has cameras, with what they counted during `period` (a room
+    without cameras has nothing to judge: its stays are coverage gaps, V1)."""
+    for room in rooms.values():
+        if room.kind is kind and room.cameras:
+            yield room, count_series(evidence.timelines, room.cameras, period)
+
+
 def unlogged_access(
     events: Sequence[CustodyEvent],
     trail: CustodyTrail,
@@ -428,10 +438,7 @@ def unlogged_access(
 ) -> list[Finding]:
     """V9: someone in a vault with no custody event there within `unlogged_window_s`."""
     findings = []
-    for room in rooms.values():
-        if room.kind is not RoomKind.VAULT:
-            continue
-        series = count_series(evidence.timelines, room.cameras, period)
+    for room, series in _rooms_seen(rooms, RoomKind.VAULT, evidence, period):
         logged = np.zeros(series.time.size, np.bool_)
         for event in events:
             if event.location == room.room_id:
@@ -475,10 +482,7 @@ def duty_understaffed(
 ) -> list[Finding]:
     """V8: fewer than `duty_min_persons` seen in a duty room for `duty_short_s`."""
     findings = []
-    for room in rooms.values():
-        if room.kind is not RoomKind.DUTY or not room.cameras:
-            continue
-        series = count_series(evidence.timelines, room.cameras, period)
+    for room, series in _rooms_seen(rooms, RoomKind.DUTY, evidence, period):
         short = (series.persons != NOT_MEASURED) & (series.persons < th.duty_min_persons)
         for stretch in held(
             series, short, min_s=th.duty_short_s, merge_gap_s=th.merge_gap_s, window_end=period.end

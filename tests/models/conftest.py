@@ -12,7 +12,7 @@ SKIP_SHARED = "../shared (real models and footage beside the checkout) is absent
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh VAULTWATCH_HOME for the module-level API; not created yet."""
+    """A fresh VAULTWATCH_HOME for `ModelRegistry.from_env()`; not created yet."""
     path = tmp_path / "home"
     monkeypatch.setenv(ENV_HOME, str(path))
     return path

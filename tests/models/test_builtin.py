@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from models import registry as reg
 from models.errors import ModelImportError, ModelIntegrityError
 from models.registry import BUILTIN_DIR, ModelRegistry, describe_model
 from tests.models.helpers import RawBox, frame, make_ultralytics, make_yolox
@@ -89,6 +88,7 @@ def test_missing_or_empty_builtin_dir(tmp_path: Path) -> None:
 def test_the_package_weights_dir_is_well_formed(home: Path) -> None:
     """Whatever the product ships in models/weights/ lists and verifies (it may be empty)."""
     assert BUILTIN_DIR.name == "weights" and BUILTIN_DIR.parent.name == "models"
+    reg = ModelRegistry.from_env()
     results = reg.verify_models()
     assert [r.problem for r in results if r.builtin and not r.ok] == []
     assert all(m.builtin for m in reg.list_models())  # home is empty: only built-ins

@@ -17,7 +17,6 @@ import onnxruntime as ort
 import pytest
 
 from analyzer.detections import Detections, ObjectClass
-from models import registry as reg
 from models.backends.motion_person import MotionPersonDetector
 from models.backends.nms import iou_one_to_many
 from models.backends.onnx_yolox import YoloxOnnxDetector
@@ -73,7 +72,8 @@ def nano(tmp_path_factory: pytest.TempPathFactory) -> ModelRegistry:
     return registry
 
 
-def test_import_through_the_module_api(home: Path) -> None:
+def test_import_into_the_registry_in_home(home: Path) -> None:
+    reg = ModelRegistry.from_env()
     manifest = reg.import_model(MODEL, name="nano-copy", format="yolox", classes="coco80")
     assert manifest.class_names == COCO80 and manifest.person_classes == ("person",)
     assert (manifest.input_size.height, manifest.input_size.width) == (416, 416)
@@ -89,7 +89,7 @@ def test_the_shipped_person_model_is_this_yolox_nano(home: Path) -> None:
     shipped = ModelRegistry.from_env().get("yolox-nano")
     assert shipped.builtin and shipped.sha256 == sha256_file(MODEL)
     assert shipped.person_classes == ("person",) and shipped.bundle_classes == ()
-    assert isinstance(reg.load_detector("yolox-nano"), YoloxOnnxDetector)
+    assert isinstance(ModelRegistry.from_env().load_detector("yolox-nano"), YoloxOnnxDetector)
 
 
 @pytest.mark.parametrize("index", PERSON_AT_TABLE)

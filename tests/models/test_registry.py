@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from analyzer.detections import ObjectClass
-from models import registry as reg
 from models.backends.onnx_ultralytics import UltralyticsOnnxDetector
 from models.backends.onnx_yolox import YoloxOnnxDetector
 from models.backends.options import DetectorOptions
@@ -22,8 +21,9 @@ from tests.models.helpers import SIZE, RawBox, frame, make_ultralytics, make_yol
 PERSON_AT = RawBox((20, 8, 36, 32), 0, 0.9)
 
 
-def test_yolox_round_trip_through_module_api(tmp_path: Path, home: Path) -> None:
+def test_yolox_round_trip_through_the_registry_in_home(tmp_path: Path, home: Path) -> None:
     src = make_yolox(tmp_path / "nano.onnx", [PERSON_AT])
+    reg = ModelRegistry.from_env()
     manifest = reg.import_model(src, name="nano", format="yolox")
     assert manifest.format is ModelFormat.YOLOX and manifest.runtime is Runtime.ONNX
     assert manifest.class_names == COCO80  # 80 classes, no metadata: COCO-80 assumed
