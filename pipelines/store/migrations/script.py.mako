@@ -1,21 +1,23 @@
 """${message}
 
-Revision ID: ${up_revision}
-Revises: ${down_revision | comma,n}
 Create Date: ${create_date}
 """
-
-from __future__ import annotations
-
-from collections.abc import Sequence
+## No "Revision ID:" / "Revises:" lines: `revision` and `down_revision` below say it (and
+## `alembic history` prints them). Column types come from pipelines.store.migrations.columns
+## (UTC_DATETIME, JSON_DOCUMENT, id_column, ...), never from pipelines.store.columns: see
+## that module's docstring.
 
 import sqlalchemy as sa
 from alembic import op
 ${imports if imports else ""}
-revision: str = ${repr(up_revision)}
-down_revision: str | None = ${repr(down_revision)}
-branch_labels: str | Sequence[str] | None = ${repr(branch_labels)}
-depends_on: str | Sequence[str] | None = ${repr(depends_on)}
+revision = ${repr(up_revision)}
+down_revision = ${repr(down_revision)}
+% if branch_labels:
+branch_labels = ${repr(branch_labels)}
+% endif
+% if depends_on:
+depends_on = ${repr(depends_on)}
+% endif
 
 
 def upgrade() -> None:

@@ -1,27 +1,15 @@
 """Initial schema: recordings, recording paths, scans, findings.
 
-Revision ID: 0001
-Revises:
 Create Date: 2024-11-24
 """
 
-from __future__ import annotations
-
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
-revision: str = "0001"
-down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+from pipelines.store.migrations.columns import JSON_DOCUMENT, UTC_DATETIME, created_at_column
 
-# Plain types, not the application's column classes: a migration must keep producing the
-# same DDL however `pipelines.store.columns` evolves.
-UTC_DATETIME = sa.DateTime(timezone=True)
-JSON_DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+revision = "0001"
+down_revision = None
 
 
 def upgrade() -> None:
@@ -97,7 +85,7 @@ def upgrade() -> None:
         sa.Column("frame_time", sa.Double(), nullable=True),
         sa.Column("frame", sa.Text(), nullable=True),
         sa.Column("scan_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", UTC_DATETIME, nullable=False),
+        created_at_column(),
         sa.Column("review_state", sa.String(16), server_default="open", nullable=False),
         sa.CheckConstraint("end_s >= start_s", name=op.f("ck_findings_end_after_start")),
         sa.CheckConstraint(

@@ -1,24 +1,15 @@
 """Count timelines: per-frame people and bundle counts, so rules run without re-decoding.
 
-Revision ID: 0002
-Revises: 0001
 Create Date: 2024-12-02
 """
-
-from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002"
-down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+from pipelines.store.migrations.columns import created_at_column
 
-# A plain type, not the application's column class (see 0001).
-UTC_DATETIME = sa.DateTime(timezone=True)
+revision = "0002"
+down_revision = "0001"
 
 
 def upgrade() -> None:
@@ -44,7 +35,7 @@ def upgrade() -> None:
         sa.Column("end_s", sa.Double(), nullable=True),
         sa.Column("data", sa.LargeBinary(), nullable=False),
         sa.Column("scan_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", UTC_DATETIME, nullable=False),
+        created_at_column(),
         sa.CheckConstraint(
             "(frames = 0 AND start_s IS NULL AND end_s IS NULL)"
             " OR (frames > 0 AND end_s >= start_s)",

@@ -1,26 +1,15 @@
 """Custody events: the signed lines of imported handover forms.
 
-Revision ID: 0003
-Revises: 0002
 Create Date: 2024-12-09
 """
 
-from __future__ import annotations
-
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
-revision: str = "0003"
-down_revision: str | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+from pipelines.store.migrations.columns import JSON_DOCUMENT, UTC_DATETIME
 
-# Plain types, not the application's column classes (see 0001).
-UTC_DATETIME = sa.DateTime(timezone=True)
-JSON_DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+revision = "0003"
+down_revision = "0002"
 
 
 def upgrade() -> None:

@@ -1,26 +1,20 @@
 """The review service: users, finding reviews, scan jobs and the hash-chained audit trail.
 
-Revision ID: 0005
-Revises: 0004
 Create Date: 2026-11-24
 """
 
-from __future__ import annotations
-
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
-revision: str = "0005"
-down_revision: str | None = "0004"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+from pipelines.store.migrations.columns import (
+    JSON_DOCUMENT,
+    UTC_DATETIME,
+    created_at_column,
+    id_column,
+)
 
-# Plain types, not the application's column classes (see 0001).
-UTC_DATETIME = sa.DateTime(timezone=True)
-JSON_DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+revision = "0005"
+down_revision = "0004"
 
 # The audit trail is append-only in the database itself, not only in the code that writes it.
 _APPEND_ONLY = "audit records are append-only"
@@ -43,13 +37,13 @@ _SQLITE_TRIGGERS = [
 def upgrade() -> None:
     op.create_table(
         "users",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("username", sa.String(100), nullable=False),
         sa.Column("role", sa.String(16), nullable=False),
         sa.Column("password_hash", sa.Text(), nullable=True),
         sa.Column("cameras", JSON_DOCUMENT, nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", UTC_DATETIME, nullable=False),
+        created_at_column(),
         sa.Column("created_by", sa.String(100), nullable=False),
         sa.CheckConstraint("role IN ('auditor', 'inspector', 'admin')", name=op.f("ck_users_role")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
@@ -57,7 +51,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "finding_reviews",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("finding_id", sa.String(64), nullable=False),
         sa.Column("analyzer_version", sa.String(64), nullable=False),
         sa.Column("state", sa.String(16), nullable=False),
@@ -81,7 +75,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "scan_jobs",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("paths", JSON_DOCUMENT, nullable=False),
         sa.Column("state", sa.String(16), nullable=False),
         sa.Column("submitted_by", sa.String(100), nullable=False),

@@ -1,26 +1,15 @@
 """Nightly runs: the media roots' file inventory, per-recording analyses, runs.
 
-Revision ID: 0006
-Revises: 0005
 Create Date: 2026-11-24
 """
 
-from __future__ import annotations
-
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
-revision: str = "0006"
-down_revision: str | None = "0005"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+from pipelines.store.migrations.columns import JSON_DOCUMENT, UTC_DATETIME, id_column
 
-# Plain types, not the application's column classes (see 0001).
-UTC_DATETIME = sa.DateTime(timezone=True)
-JSON_DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+revision = "0006"
+down_revision = "0005"
 
 
 def upgrade() -> None:
@@ -55,7 +44,7 @@ def upgrade() -> None:
     op.create_index("ix_recording_analyses_finalized_at", "recording_analyses", ["finalized_at"])
     op.create_table(
         "nightly_runs",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("backend", sa.String(16), nullable=False),
         sa.Column("state", sa.String(16), nullable=False),
         sa.Column("started_at", UTC_DATETIME, nullable=False),

@@ -1,32 +1,21 @@
 """Labelled frames: bundle boxes inspectors corrected, for fine-tuning the bundle detector.
 
-Revision ID: 0008
-Revises: 0007
 Create Date: 2026-12-07
 """
 
-from __future__ import annotations
-
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
-revision: str = "0008"
-down_revision: str | None = "0007"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+from pipelines.store.migrations.columns import JSON_DOCUMENT, UTC_DATETIME, id_column
 
-# Plain types, not the application's column classes (see 0001).
-UTC_DATETIME = sa.DateTime(timezone=True)
-JSON_DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+revision = "0008"
+down_revision = "0007"
 
 
 def upgrade() -> None:
     op.create_table(
         "labelled_frames",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        id_column(),
         sa.Column("recording_sha256", sa.String(64), nullable=False),
         sa.Column("camera", sa.String(200), nullable=False),
         sa.Column("offset_ms", sa.BigInteger(), nullable=False),

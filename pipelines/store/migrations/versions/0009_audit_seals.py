@@ -3,22 +3,14 @@
 Records written before this revision have no seal; the first sealed record's seal covers
 them through the chain.
 
-Revision ID: 0009
-Revises: 0008
 Create Date: 2026-12-07
 """
-
-from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009"
-down_revision: str | None = "0008"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0009"
+down_revision = "0008"
 
 
 def upgrade() -> None:
