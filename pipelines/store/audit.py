@@ -191,16 +191,12 @@ def load_audit(
 ) -> list[AuditRecord]:
     """Stored records matching the filters (and within `scope`, None: all), in chain order
     (or newest first)."""
-    query = select(AuditRow).order_by(AuditRow.seq.desc() if newest_first else AuditRow.seq)
-    if scope is not None:
-        query = query.where(_within_scope(scope))
-    if object_type is not None:
-        query = query.where(AuditRow.object_type == object_type)
-    if object_id is not None:
-        query = query.where(AuditRow.object_id == object_id)
-    if actor is not None:
-        query = query.where(AuditRow.actor == actor)
-    query = query.offset(offset)
+    query = (
+        select(AuditRow)
+        .where(*_matching(object_type, object_id, actor, scope))
+        .order_by(AuditRow.seq.desc() if newest_first else AuditRow.seq)
+        .offset(offset)
+    )
     if limit is not None:
         query = query.limit(limit)
     return [audit_from_row(row) for row in session.scalars(query)]
@@ -244,16 +240,27 @@ def count_audit(
     actor: str | None = None,
     scope: AuditScope | None = None,
 ) -> int:
-    query = select(func.count()).select_from(AuditRow)
-    if scope is not None:
-        query = query.where(_within_scope(scope))
-    if object_type is not None:
-        query = query.where(AuditRow.object_type == object_type)
-    if object_id is not None:
-        query = query.where(AuditRow.object_id == object_id)
-    if actor is not None:
-        query = query.where(AuditRow.actor == actor)
+    query = (
+        select(func.count())
+        .select_from(AuditRow)
+        .where(*_matching(object_type, object_id, actor, scope))
+    )
     return int(session.scalar(query) or 0)
+
+
+def _matching(
+    object_type: str | None, object_id: str | None, actor: str | None, scope: AuditScope | None
+) -> list[ColumnElement[bool]]:
+    """The conditions `load_audit` and `count_audit` filter by (None: not filtered)."""
+    conditions = [] if scope is None else [_within_scope(scope)]
+    for column, wanted in (
+        (AuditRow.object_type, object_type),
+        (AuditRow.object_id, object_id),
+        (AuditRow.actor, actor),
+    ):
+        if wanted is not None:
+            conditions.append(column == wanted)
+    return conditions
 
 
 def _within_scope(scope: AuditScope) -> ColumnElement[bool]:

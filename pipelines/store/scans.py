@@ -3,10 +3,11 @@ one commit."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -18,6 +19,9 @@ from pipelines.store.findings import add_findings
 from pipelines.store.recordings import add_recordings, check_recordings_known
 from pipelines.store.schema import ScanRow
 from pipelines.store.timelines import add_count_timelines, check_count_timeline
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,30 +35,6 @@ class ScanSummary:
     findings_known: int
     timelines_new: int
     timelines_known: int
-
-
-def save_scan_results(
-    session: Session,
-    *,
-    recordings: Sequence[RecordingInfo],
-    findings: Sequence[Finding],
-    analyzer_version: str,
-    params: Mapping[str, Any],
-    started_at: float | None = None,
-    count_timelines: Sequence[CountTimeline] = (),
-) -> ScanSummary:
-    """`add_scan_results`, then commit."""
-    summary = add_scan_results(
-        session,
-        recordings=recordings,
-        findings=findings,
-        analyzer_version=analyzer_version,
-        params=params,
-        started_at=started_at,
-        count_timelines=count_timelines,
-    )
-    session.commit()
-    return summary
 
 
 def add_scan_results(
@@ -132,3 +112,22 @@ def add_scan_results(
         timelines_known=added_timelines.known,
     )
     return summary
+
+
+def _then_commit(
+    add: Callable[Concatenate[Session, P], T],
+) -> Callable[Concatenate[Session, P], T]:
+    """`add`, then commit its session: for callers with no wider transaction to join."""
+
+    # Only `__wrapped__`: help() and inspect show `add`'s parameters, not *args/**kwargs.
+    @wraps(add, assigned=())
+    def add_and_commit(session: Session, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        added = add(session, *args, **kwargs)
+        session.commit()
+        return added
+
+    add_and_commit.__doc__ = f"`{add.__name__}`, then commit."
+    return add_and_commit
+
+
+save_scan_results = _then_commit(add_scan_results)
