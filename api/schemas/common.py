@@ -18,6 +18,11 @@ class Public(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# The same for the pydantic dataclasses that show a stored record's fields as they are
+# (`@dataclass(frozen=True, config=PUBLIC_RECORD)`; frozen goes to the decorator there).
+PUBLIC_RECORD = ConfigDict(extra="forbid")
+
+
 class Moment(Public):
     """A time as people read it (ISO-8601 with the site's offset) and as POSIX seconds."""
 

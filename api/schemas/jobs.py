@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import Field
+from pydantic.dataclasses import dataclass
 
-from api.schemas.common import Public
-from pipelines.store.scan_jobs import JobState, ScanJob
+from api.schemas.common import PUBLIC_RECORD, Public
+from pipelines.store.scan_jobs import ScanJob
 
 
 class ScanJobCreate(Public):
@@ -20,19 +20,10 @@ class ScanJobCreate(Public):
     )
 
 
-class ScanJobPublic(Public):
-    id: int
-    paths: list[str]
-    state: JobState
-    submitted_by: str
-    submitted_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-    scan_id: int | None
-    recordings: int | None
-    findings: int | None
-    error: str | None
-
+# Every field of the stored job, as it is: a pydantic dataclass over `ScanJob` gives the API
+# its schema (types and all) without a second list of the same fields.
+@dataclass(frozen=True, config=PUBLIC_RECORD)
+class ScanJobPublic(ScanJob):
     @classmethod
     def of(cls, job: ScanJob) -> ScanJobPublic:
-        return cls(**{**job.__dict__, "paths": list(job.paths)})
+        return cls(**job.__dict__)

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from pydantic.dataclasses import dataclass
 
-from api.schemas.common import Public
-from pipelines.store.nightly import NightlyRun, RunState
+from api.schemas.common import PUBLIC_RECORD
+from pipelines.store.nightly import NightlyRun
 
 
-class NightlyRunPublic(Public):
-    id: int
-    backend: str
-    state: RunState
-    started_at: datetime
-    finished_at: datetime | None
-    files_seen: int
-    files_hashed: int
-    units_total: int
-    units_done: int
-    findings_new: int | None
-    error: str | None
-
+# Every field of the stored run, as it is: a pydantic dataclass over `NightlyRun` gives the
+# API its schema (types and all) without a second list of the same fields.
+@dataclass(frozen=True, config=PUBLIC_RECORD)
+class NightlyRunPublic(NightlyRun):
     @classmethod
     def of(cls, run: NightlyRun) -> NightlyRunPublic:
         return cls(**run.__dict__)
