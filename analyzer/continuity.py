@@ -6,7 +6,7 @@ recording are seconds from its start; findings carry POSIX seconds (recording st
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +17,9 @@ from analyzer.recording import CameraKind, RecordingInfo
 from analyzer.signals import FrameSignals, PacketTimeline
 from analyzer.thresholds import ContinuityThresholds
 from analyzer.view import view_problems
+
+# A check of one stretch of pictures without holes: (recording, signals, end, thresholds).
+PictureCheck = Callable[[RecordingInfo, FrameSignals, float, ContinuityThresholds], list[Finding]]
 
 
 def coverage_rule(kind: CameraKind) -> str:
@@ -338,11 +341,7 @@ def picture_problems(
     reported as black only, since a black picture is trivially also unchanged. Stretches end
     at a hole of the timestamps (`holes`): that time is a timestamp jump, not a picture.
     """
-    return [
-        finding
-        for piece in pieces(signals, decoded_to_s, holes)
-        for finding in _picture_problems_in(recording, piece.signals, piece.end_s, thresholds)
-    ]
+    return _between_holes(_picture_problems_in, recording, signals, decoded_to_s, thresholds, holes)
 
 
 def _picture_problems_in(
@@ -395,10 +394,23 @@ def view_integrity(
     design and is not judged."""
     if len(signals) == 0 or recording.camera_kind is CameraKind.HANDHELD:
         return []
+    return _between_holes(_view_integrity_in, recording, signals, decoded_to_s, thresholds, holes)
+
+
+def _between_holes(
+    check: PictureCheck,
+    recording: RecordingInfo,
+    signals: FrameSignals,
+    decoded_to_s: float,
+    thresholds: ContinuityThresholds,
+    holes: Sequence[Hole],
+) -> list[Finding]:
+    """`check` on each stretch of pictures between two holes of the timestamps, so that no
+    stretch it finds spans a jump (that time is a timestamp finding, not a picture)."""
     return [
         finding
         for piece in pieces(signals, decoded_to_s, holes)
-        for finding in _view_integrity_in(recording, piece.signals, piece.end_s, thresholds)
+        for finding in check(recording, piece.signals, piece.end_s, thresholds)
     ]
 
 
