@@ -15,7 +15,7 @@ import pytest
 from analyzer.findings import Finding, FindingKind
 from analyzer.recording import CameraKind, StartSource
 from models.storage import sha256_file
-from pipelines import clock_reader, scan
+from pipelines import clock_reader, media, scan
 from pipelines.site import Camera, ClockSettings, Site
 from tests.clips import noisy_scene, regular, write_clip
 from tests.clock_clips import (
@@ -141,24 +141,29 @@ def test_a_cut_under_an_outlined_clock_over_a_bright_wall_is_found(tmp_path):
 
 
 def test_the_hash_is_awaited_only_once_the_clock_is_learnt(tmp_path, monkeypatch):
-    """`scan_files` hashes a file in a thread while its clock is learnt in another: the
-    analysis waits for the hash only after learning, and carries it."""
+    """`scan_files` hashes a file in a thread while its clock is learnt, and the packets are
+    read in another: the analysis waits for the hash only after learning, and carries it."""
     path = write_clock_clip(tmp_path / "clean.mp4", STYLES[0], ClockPlan(NEW_YEAR), 40.0, seed=6)
     digest: Future[str] = Future()
-    learnt_in: list[str] = []
     learn = clock_reader.learn_face
+    read_packets = media.read_packets
+    packets_read_in: list[str] = []
 
     def learn_then_hash(*args: object, **kwargs: object) -> object:
-        learnt_in.append(threading.current_thread().name)
         assert not digest.done()
         face = learn(*args, **kwargs)  # type: ignore[arg-type]
         digest.set_result(sha256_file(path))
         return face
 
+    def read_packets_noting_thread(*args: object) -> object:
+        packets_read_in.append(threading.current_thread().name)
+        return read_packets(*args)  # type: ignore[arg-type]
+
     monkeypatch.setattr(clock_reader, "learn_face", learn_then_hash)
+    monkeypatch.setattr(media, "read_packets", read_packets_noting_thread)
     camera = Camera(id="vault-1", clock=ClockSettings())
     options = scan.ScanOptions(site=Site(), zone=ZONE, start=posix(NEW_YEAR, 0.0))
     analysis = scan.analyse_recording(path, sha256=digest, camera=camera, options=options)
-    assert learnt_in and learnt_in[0].startswith("clock-learning")
+    assert packets_read_in and packets_read_in[0].startswith("packets")
     assert analysis.recording.sha256 == sha256_file(path)
     assert clock_findings(analysis) == []
