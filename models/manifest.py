@@ -55,6 +55,13 @@ class ModelManifest(_Strict):
     bundle_class_ids: tuple[int, ...] = Field(description="model class ids counted as bundles")
     imported_at: AwareDatetime
     source: str = Field(description="where the weights were imported from")
+    count_confidence: float | None = Field(
+        default=None,
+        gt=0.0,
+        le=1.0,
+        description="score a new box of this model needs to count, chosen on held-out frames "
+        "when it was trained; None: the site's `counting.min_confidence`",
+    )
     builtin: bool = Field(
         default=False,
         description="shipped with the product (read-only); set by the registry from where the "

@@ -31,6 +31,8 @@ class ProbedModel:
     input_size: tuple[int, int]  # (height, width)
     num_classes: int
     metadata_names: tuple[str, ...] | None
+    # The operating point the training pipeline chose and wrote into the metadata.
+    count_confidence: float | None = None
 
 
 def runtime_for(path: Path) -> Runtime:
@@ -94,7 +96,25 @@ def probe_onnx(path: Path, fmt: ModelFormat) -> ProbedModel:
     except ValueError as exc:
         raise ModelImportError(f"{path} does not fit format {fmt.value!r}: {exc}") from exc
     names = parse_metadata_names(meta["names"]) if "names" in meta else None
-    return ProbedModel(Runtime.ONNX, (height, width), num_classes, names)
+    confidence = _metadata_confidence(path, meta)
+    return ProbedModel(Runtime.ONNX, (height, width), num_classes, names, confidence)
+
+
+def _metadata_confidence(path: Path, meta: dict[str, str]) -> float | None:
+    """The metadata's `count_confidence` (written by `train_bundles`), refused unless it is a
+    score in (0, 1]: a wrong one would make every box count, or none."""
+    if "count_confidence" not in meta:
+        return None
+    try:
+        value = float(meta["count_confidence"])
+    except ValueError:
+        value = float("nan")
+    if not 0.0 < value <= 1.0:
+        raise ModelImportError(
+            f"{path}: metadata count_confidence {meta['count_confidence']!r} is not a score in "
+            "(0, 1]"
+        )
+    return value
 
 
 def probe_torch(path: Path, fmt: ModelFormat) -> ProbedModel:

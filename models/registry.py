@@ -97,8 +97,11 @@ def describe_model(
     bundle_classes: ClassList = None,
     file: str | None = None,
     source: str | None = None,
+    count_confidence: float | None = None,
 ) -> ModelManifest:
     """Check a weights file in place and return its manifest without registering it.
+
+    `count_confidence` overrides the one the file's metadata gives (see `ModelManifest`).
 
     This is how a built-in manifest (`models/weights/<name>.json`) is made; `import_model` uses
     it on the copy it stores. Raises `ModelImportError` for every refusal.
@@ -132,9 +135,15 @@ def describe_model(
             bundle_class_ids=bundle,
             imported_at=datetime.now(UTC),
             source=source or str(weights.resolve()),
+            count_confidence=(
+                probed.count_confidence if count_confidence is None else count_confidence
+            ),
         )
     except ValidationError as exc:
-        problems = "; ".join(str(e["msg"]) for e in exc.errors())
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" if e["loc"] else str(e["msg"])
+            for e in exc.errors()
+        )
         raise ModelImportError(f"{weights}: {problems}") from exc
 
 
@@ -277,6 +286,7 @@ class ModelRegistry:
         person_classes: ClassList = None,
         bundle_classes: ClassList = None,
         replace: bool = False,
+        count_confidence: float | None = None,
     ) -> ModelManifest:
         """Copy a weights file into the registry under `name` and return its manifest.
 
@@ -315,6 +325,7 @@ class ModelRegistry:
                     bundle_classes=bundle_classes,
                     file=file_name,
                     source=str(src.resolve()),
+                    count_confidence=count_confidence,
                 )
             except ModelImportError as exc:
                 # The user knows the file by its own path, not by the staged copy's.

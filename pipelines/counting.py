@@ -55,7 +55,10 @@ class CountingSetup:
     every_s: float = 0.5
     min_run_s: float = 1.0
     min_confidence: float = 0.35
+    # A class's own threshold where it is not `min_confidence`: the motion fallback's (its
+    # boxes are all weak) or the one a model's training chose (`ModelManifest`).
     person_min_confidence: float | None = None
+    bundle_min_confidence: float | None = None
     batch: int = 4
     detect_width: int = 640
     # Detector gating: run the detector only when the picture changed this much (largest
@@ -83,21 +86,27 @@ class CountingSetup:
             if self.detect_on_change is None
             else f"{self.detect_on_change:g}/{self.keep_alive_s:g}s/{self.empty_keep_alive_s:g}s"
         )
+        own = "".join(
+            f";{name}_min_confidence={value:g}"
+            for name, value in (
+                ("person", self.person_min_confidence),
+                ("bundle", self.bundle_min_confidence),
+            )
+            if value is not None
+        )
         return (
             f"persons={person};bundles={bundle};every_s={self.every_s:g};"
             f"min_run_s={self.min_run_s:g};min_confidence={self.min_confidence:g};zone={zone};"
-            f"gate={gate}"
+            f"gate={gate}{own}"
         )
 
     @property
     def thresholds(self) -> dict[ObjectClass, float]:
-        """Score a new box of each class needs to count (the fallback's boxes are all weak)."""
-        person = (
-            self.min_confidence
-            if self.person_min_confidence is None
-            else self.person_min_confidence
-        )
-        return {ObjectClass.PERSON: person, ObjectClass.BUNDLE: self.min_confidence}
+        """Score a new box of each class needs to count."""
+        return {
+            ObjectClass.PERSON: _or(self.person_min_confidence, self.min_confidence),
+            ObjectClass.BUNDLE: _or(self.bundle_min_confidence, self.min_confidence),
+        }
 
     def jobs(self) -> list[tuple[Detector, frozenset[ObjectClass]]]:
         """Each distinct detector once, with the classes this camera takes from it."""
@@ -115,6 +124,10 @@ class CountingSetup:
             else:
                 jobs.append((detector, frozenset({object_class})))
         return jobs
+
+
+def _or(own: float | None, default: float) -> float:
+    return default if own is None else own
 
 
 def every_frame(setup: CountingSetup) -> CountingSetup:

@@ -53,6 +53,14 @@ class DetectorCatalog:
     def has(self, name: str) -> bool:
         return any(manifest.name == name for manifest in self.registry.list_models())
 
+    def count_confidence(self, name: str, settings: CountingSettings) -> float | None:
+        """The score a new box of model `name` needs to count where it is not the site's
+        `min_confidence`: the one the model's training chose, unless the site file sets its
+        own (an inspector's explicit choice stands)."""
+        if "min_confidence" in settings.model_fields_set:
+            return None
+        return self.registry.get(name).count_confidence
+
 
 @dataclass(frozen=True)
 class DetectorChoice:
@@ -95,7 +103,11 @@ def counting_setup(
         person = None
     else:
         person = catalog.get(person_name)
+        person_min_confidence = catalog.count_confidence(person_name, settings)
     bundle = None if bundle_name == NO_MODEL else catalog.get(bundle_name)
+    bundle_min_confidence = (
+        None if bundle is None else catalog.count_confidence(bundle_name, settings)
+    )
     if person is None and bundle is None:
         return None
     return CountingSetup(
@@ -107,6 +119,7 @@ def counting_setup(
         min_run_s=settings.min_run_s,
         min_confidence=settings.min_confidence,
         person_min_confidence=person_min_confidence,
+        bundle_min_confidence=bundle_min_confidence,
         detect_width=settings.detect_width,
         # The motion fallback learns its background from every frame: it cannot be skipped.
         detect_on_change=None if ceiling < 1.0 else settings.detector_gate,

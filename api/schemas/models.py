@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from api.schemas.common import Public
 from models.manifest import ModelManifest
 
@@ -13,6 +15,9 @@ class ModelPublic(Public):
     builtin: bool
     person_classes: list[str]
     bundle_classes: list[str]
+    count_confidence: float | None = Field(
+        description="score a new box of this model needs to count; null: the site's"
+    )
 
     @classmethod
     def of(cls, manifest: ModelManifest) -> ModelPublic:
@@ -24,4 +29,5 @@ class ModelPublic(Public):
             builtin=manifest.builtin,
             person_classes=[names[i] for i in manifest.person_class_ids],
             bundle_classes=[names[i] for i in manifest.bundle_class_ids],
+            count_confidence=manifest.count_confidence,
         )

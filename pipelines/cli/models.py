@@ -35,6 +35,13 @@ def register(commands: Any) -> None:
     )
     imports.add_argument("--person-classes", metavar="A,B", help="classes that count as people")
     imports.add_argument("--bundle-classes", metavar="A,B", help="classes that count as bundles")
+    imports.add_argument(
+        "--count-confidence",
+        type=float,
+        metavar="SCORE",
+        help="score a new box of this model needs to count, in (0, 1] (default: the one its "
+        "training chose, from the model's metadata, else the site's min_confidence)",
+    )
     imports.add_argument("--replace", action="store_true", help="replace a model of that name")
     imports.set_defaults(run=_import)
 
@@ -55,6 +62,7 @@ def _import(args: argparse.Namespace) -> int:
             person_classes=args.person_classes,
             bundle_classes=args.bundle_classes,
             replace=args.replace,
+            count_confidence=args.count_confidence,
         )
     except ModelError as exc:
         raise UsageError(str(exc)) from exc
@@ -67,10 +75,13 @@ def _list(args: argparse.Namespace) -> int:
         persons = ",".join(manifest.class_names[i] for i in manifest.person_class_ids) or "-"
         bundles = ",".join(manifest.class_names[i] for i in manifest.bundle_class_ids) or "-"
         origin = "built-in" if manifest.builtin else "imported"
+        counts_at = (
+            "site" if manifest.count_confidence is None else f"{manifest.count_confidence:g}"
+        )
         sys.stdout.write(
             f"{manifest.name}\t{manifest.format}\t{manifest.input_size.width}x"
             f"{manifest.input_size.height}\tpersons={persons}\tbundles={bundles}\t{origin}\t"
-            f"sha256={manifest.sha256[:16]}\n"
+            f"sha256={manifest.sha256[:16]}\tcount_confidence={counts_at}\n"
         )
     return 0
 

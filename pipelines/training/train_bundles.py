@@ -36,6 +36,7 @@ import numpy as np
 
 from models.registry import BUILTIN_DIR
 from models.storage import sha256_file
+from pipelines.detectors import TRACKING_OPTIONS
 from pipelines.training.evaluate_bundles import (
     HELDOUT_SEED,
     EvalReport,
@@ -314,6 +315,17 @@ def evaluate_both(path: Path, count: int) -> dict[Renderer, EvalReport]:
     return {r: evaluate_onnx(path, count=count, renderer=r) for r in Renderer}
 
 
+def operating_point(reports: dict[Renderer, EvalReport]) -> float | None:
+    """The score a new box of the model needs to count: where its F1 is best on the training
+    renderer's held-out frames (a YOLOX score also learns how well the box fits, so a trained
+    model's best point lies below the product's 0.35), never below the score the detectors
+    keep boxes at for the tracker. None when the model was not evaluated."""
+    report = reports.get(Renderer.TRAINING)
+    if report is None:
+        return None
+    return round(max(report.best_f1_confidence, TRACKING_OPTIONS.bundle_confidence), 2)
+
+
 def write_manifest(
     cfg: TrainConfig,
     recipe: dict[str, Any],
@@ -399,6 +411,7 @@ def train(cfg: TrainConfig) -> TrainResult:
             "site_val": site_report.as_dict() if site_report else None,
         },
         DESCRIPTION,
+        count_confidence=operating_point(reports),
     )
     manifest = write_manifest(cfg, recipe, reports)
     return TrainResult(cfg.out, manifest, recipe, reports, site_report, time.monotonic() - start)

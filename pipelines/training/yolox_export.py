@@ -60,9 +60,14 @@ def export_onnx(
 
 
 def set_metadata(
-    proto: Any, description: str, metadata: Mapping[str, Any] | None, num_classes: int = 1
+    proto: Any,
+    description: str,
+    metadata: Mapping[str, Any] | None,
+    num_classes: int = 1,
+    count_confidence: float | None = None,
 ) -> None:
-    """Replace the metadata entries of an `onnx.ModelProto` in place."""
+    """Replace the metadata entries of an `onnx.ModelProto` in place. `count_confidence` is
+    the operating point the registry reads on import (`models.probe`)."""
     if num_classes != len(CLASS_NAMES):
         raise ValueError(f"a bundle model has {len(CLASS_NAMES)} class, not {num_classes}")
     del proto.metadata_props[:]
@@ -70,17 +75,24 @@ def set_metadata(
     entries = {"description": description, "names": repr(names)}
     if metadata is not None:
         entries[METADATA_KEY] = json.dumps(metadata, sort_keys=True)
+    if count_confidence is not None:
+        entries["count_confidence"] = f"{count_confidence:g}"
     for key in sorted(entries):
         prop = proto.metadata_props.add()
         prop.key, prop.value = key, entries[key]
 
 
-def rewrite_metadata(path: Path, metadata: Mapping[str, Any], description: str) -> None:
+def rewrite_metadata(
+    path: Path,
+    metadata: Mapping[str, Any],
+    description: str,
+    count_confidence: float | None = None,
+) -> None:
     """Set the metadata of an exported file (after it has been evaluated)."""
     import onnx
 
     proto = onnx.load(str(path))
-    set_metadata(proto, description, metadata)
+    set_metadata(proto, description, metadata, count_confidence=count_confidence)
     onnx.save(proto, str(path))
 
 

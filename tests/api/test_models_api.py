@@ -24,8 +24,10 @@ def test_administrators_list_the_models_with_their_classes(
             "builtin": manifest.builtin,
             "person_classes": [manifest.class_names[i] for i in manifest.person_class_ids],
             "bundle_classes": [manifest.class_names[i] for i in manifest.bundle_class_ids],
+            "count_confidence": manifest.count_confidence,
         }
     assert by_name["yolox-nano"]["person_classes"] and by_name["yolox-nano"]["builtin"]
+    assert by_name["bundle_yolox"]["count_confidence"] == 0.3
     assert by_name["bundle_yolo"]["bundle_classes"]
     assert clients["inspector"].get("/api/models").status_code == 403
 

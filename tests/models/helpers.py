@@ -67,9 +67,10 @@ def make_yolox(
     nc: int = 80,
     batch: Dim = 1,
     gain: float = 0.0,
+    metadata: dict[str, str] | None = None,
 ) -> Path:
     table = yolox_table(boxes or [], nc=nc)
-    return write_model(path, table, input_dims=(batch, 3, SIZE, SIZE), gain=gain)
+    return write_model(path, table, input_dims=(batch, 3, SIZE, SIZE), gain=gain, metadata=metadata)
 
 
 def make_ultralytics(
